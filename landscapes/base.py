@@ -1,0 +1,106 @@
+"""The landscape protocol and the base class of the built-in test functions.
+
+Anything with ``dim``, ``__call__(x[..., dim]) -> f[...]`` and ``grad(x) -> [..., dim]`` (and
+optionally ``hessian(x) -> [..., dim, dim]``) can be optimized by :func:`optimizers.run`. The
+built-ins below also carry what a page needs to draw and explain them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+Point = tuple[float, ...]
+
+
+@runtime_checkable
+class LandscapeProtocol(Protocol):
+    """The minimum an objective needs for :func:`optimizers.run`."""
+
+    dim: int
+
+    def __call__(self, x: np.ndarray) -> np.ndarray: ...
+
+    def grad(self, x: np.ndarray) -> np.ndarray: ...
+
+
+class Landscape:
+    """A test function with exact value, gradient and Hessian, and its display metadata.
+
+    Class attributes a subclass sets:
+        name: registry key; title: display title; formula: LaTeX.
+        dim: 1 or 2.
+        bounds: the default view window, one ``(low, high)`` per coordinate.
+        start: the default start point.
+        minima / maxima / saddles: known stationary points (every one has zero gradient).
+        goal: ``"minimize"`` or ``"maximize"``, the natural task on this function.
+        log_scale: True when values span many decades (contours then use log-spaced levels).
+        description: one or two sentences on why this function is interesting.
+    """
+
+    name: str = ""
+    title: str = ""
+    formula: str = ""
+    dim: int = 2
+    bounds: tuple[tuple[float, float], ...] = ()
+    start: Point = ()
+    minima: tuple[Point, ...] = ()
+    maxima: tuple[Point, ...] = ()
+    saddles: tuple[Point, ...] = ()
+    goal: Literal["minimize", "maximize"] = "minimize"
+    log_scale: bool = False
+    description: str = ""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """The function value at each point of ``x[..., dim]``."""
+        raise NotImplementedError
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        """The gradient, shape ``[..., dim]``."""
+        raise NotImplementedError
+
+    def hessian(self, x: np.ndarray) -> np.ndarray:
+        """The Hessian, shape ``[..., dim, dim]``."""
+        raise NotImplementedError
+
+    def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Value and gradient together (subclasses share work where they can)."""
+        return self(x), self.grad(x)
+
+    @property
+    def optima(self) -> tuple[Point, ...]:
+        """The known optima for the natural task: minima when minimizing, maxima when maximizing."""
+        return self.minima if self.goal == "minimize" else self.maxima
+
+    def optimum_value(self) -> float | None:
+        """The best known value for the natural task, or None when there is no known optimum."""
+        if not self.optima:
+            return None
+        values = self(np.array(self.optima, dtype=np.float64))
+        return float(values.min() if self.goal == "minimize" else values.max())
+
+    def __repr__(self) -> str:
+        return f"<Landscape {self.name!r}: {self.title}>"
+
+
+def coords(x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The coordinates of ``x[..., dim]`` as separate arrays."""
+    x = np.asarray(x, dtype=np.float64)
+    return tuple(x[..., i] for i in range(x.shape[-1]))
+
+
+def stack(*components: np.ndarray) -> np.ndarray:
+    """Stack per-coordinate arrays into ``[..., dim]``, broadcasting scalars."""
+    return np.stack(np.broadcast_arrays(*components), axis=-1)
+
+
+def hessian_2d(h11: np.ndarray, h12: np.ndarray, h22: np.ndarray) -> np.ndarray:
+    """A symmetric ``[..., 2, 2]`` Hessian from its three distinct entries."""
+    h11, h12, h22 = np.broadcast_arrays(h11, h12, h22)
+    out = np.empty(h11.shape + (2, 2))
+    out[..., 0, 0] = h11
+    out[..., 0, 1] = h12
+    out[..., 1, 0] = h12
+    out[..., 1, 1] = h22
+    return out

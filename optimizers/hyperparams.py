@@ -1,0 +1,138 @@
+"""Checking user hyperparameters against a spec and broadcasting them over the batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .spec import Hyper, HyperParam, OptimizerSpec
+
+DISCRETE_KINDS = ("bool", "int", "choice")
+
+
+class HyperparameterError(ValueError):
+    """A hyperparameter name or value that the optimizer cannot take."""
+
+
+def _as_batch_array(name: str, value: Any, batch: int) -> float | np.ndarray:
+    """A float, or a ``(batch,)`` float array when ``value`` varies over the batch."""
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise HyperparameterError(f"{name} must be finite, got {value!r}")
+    if arr.ndim == 0:
+        return float(arr)
+    try:
+        arr = np.broadcast_to(arr.reshape(-1) if arr.size == batch else arr, (batch,))
+    except ValueError as exc:
+        raise HyperparameterError(
+            f"{name} has shape {np.shape(value)}; it must be a scalar or broadcastable to "
+            f"the batch ({batch},)"
+        ) from exc
+    return np.ascontiguousarray(arr)
+
+
+def _resolve_one(param: HyperParam, value: Any, batch: int) -> Any:
+    if param.kind == "pair":
+        if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[-1] == 2:
+            first, second = value[:, 0], value[:, 1]
+        else:
+            try:
+                first, second = value
+            except (TypeError, ValueError) as exc:
+                raise HyperparameterError(
+                    f"{param.name} must be a pair such as {param.default!r}, got {value!r}"
+                ) from exc
+        return (
+            _as_batch_array(f"{param.name}[0]", first, batch),
+            _as_batch_array(f"{param.name}[1]", second, batch),
+        )
+    if param.kind == "bool":
+        arr = np.asarray(value)
+        if arr.ndim == 0:
+            return bool(arr)
+        return np.ascontiguousarray(np.broadcast_to(arr.astype(bool).reshape(-1), (batch,)))
+    if param.kind == "int":
+        arr = np.asarray(value)
+        if arr.ndim == 0:
+            if not float(arr).is_integer():
+                raise HyperparameterError(f"{param.name} must be a whole number, got {value!r}")
+            return int(arr)
+        return np.ascontiguousarray(np.broadcast_to(arr.astype(np.int64).reshape(-1), (batch,)))
+    if param.kind == "choice":
+        if isinstance(value, str):
+            if value not in param.choices:
+                raise HyperparameterError(
+                    f"{param.name}={value!r} is not one of {', '.join(param.choices)}"
+                )
+            return value
+        arr = np.asarray(value, dtype=object).reshape(-1)
+        bad = sorted({str(v) for v in arr if v not in param.choices})
+        if bad:
+            raise HyperparameterError(
+                f"{param.name} values {bad} are not among {', '.join(param.choices)}"
+            )
+        return np.broadcast_to(arr, (batch,))
+    return _as_batch_array(param.name, value, batch)
+
+
+def resolve(spec: OptimizerSpec, given: dict[str, Any], batch: int) -> dict[str, Any]:
+    """Every hyperparameter of ``spec``: the user's value where given, else the default.
+
+    Raises :class:`HyperparameterError` naming the valid hyperparameters for an unknown name.
+    """
+    valid = [h.name for h in spec.hyperparams]
+    unknown = sorted(set(given) - set(valid))
+    if unknown:
+        raise HyperparameterError(
+            f"{spec.name} has no hyperparameter {', '.join(map(repr, unknown))}; "
+            f"valid: {', '.join(valid) or '(none)'}"
+        )
+    return {
+        h.name: _resolve_one(h, given.get(h.name, h.default), batch) for h in spec.hyperparams
+    }
+
+
+def discrete_groups(spec: OptimizerSpec, resolved: dict[str, Any]) -> list[tuple[np.ndarray | None, dict]]:
+    """Split the batch by the values of discrete hyperparameters (bool/int/choice).
+
+    Step functions branch on these in Python, so each group runs with scalars. Returns a list of
+    ``(indices or None for the whole batch, resolved values with discrete entries as scalars)``.
+    """
+    discrete = [h.name for h in spec.hyperparams if h.kind in DISCRETE_KINDS]
+    varying = [n for n in discrete if isinstance(resolved[n], np.ndarray)]
+    if not varying:
+        return [(None, resolved)]
+    columns = [np.asarray(resolved[n]).astype(str) for n in varying]
+    labels = np.array(["\x1f".join(row) for row in zip(*columns)])
+    groups = []
+    for label in dict.fromkeys(labels.tolist()):
+        idx = np.flatnonzero(labels == label)
+        values = dict(resolved)
+        for n in varying:
+            item = resolved[n][idx[0]]
+            values[n] = item.item() if isinstance(item, np.generic) else item
+        values = {k: _take(v, idx) for k, v in values.items()}
+        groups.append((idx, values))
+    return groups
+
+
+def _take(value: Any, idx: np.ndarray) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_take(v, idx) for v in value)
+    if isinstance(value, np.ndarray):
+        return np.ascontiguousarray(value[idx])
+    return value
+
+
+def block(resolved: dict[str, Any], lo: int, hi: int) -> Hyper:
+    """The hyperparameters of rows ``lo:hi``, arrays shaped ``(n, 1)`` to broadcast over ``dim``."""
+
+    def cut(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(cut(v) for v in value)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return value[lo:hi, None]
+        return value
+
+    return Hyper({k: cut(v) for k, v in resolved.items()})

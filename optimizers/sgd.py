@@ -1,0 +1,92 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .common import add_weight_decay, flag_param, is_zero, lr_param, weight_decay_param
+from .spec import HyperParam, Hyper, OptimizerSpec, State, StepContext
+
+SGD_RULE = r"""
+\begin{aligned}
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
+b_t &\leftarrow \begin{cases} g_t & t = 1 \\ \mu b_{t-1} + (1-\tau) g_t & t > 1 \end{cases} \\
+d_t &\leftarrow \begin{cases} g_t + \mu b_t & \text{nesterov} \\ b_t & \text{otherwise} \end{cases} \\
+\theta_t &\leftarrow \theta_{t-1} - \gamma d_t
+\end{aligned}
+"""
+
+
+def init(x: np.ndarray, hp: Hyper) -> State:
+    """Momentum buffer ``b`` (filled on the first step, as in torch)."""
+    return {"momentum_buffer": np.zeros_like(x)}
+
+
+def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
+         ctx: StepContext) -> None:
+    """One step of torch.optim.SGD.
+
+    ``b ← g`` on the first step (no dampening), then ``b ← μ b + (1 − τ) g``; the step direction
+    is ``b``, or ``g + μ b`` with Nesterov. ``τ = dampening``: with ``τ = μ`` the buffer is the
+    exponential moving average ``μ b + (1 − μ) g`` used in many course notes.
+    """
+    add_weight_decay(g, x, hp.weight_decay)
+    momentum = hp.momentum
+    if not is_zero(momentum):
+        buf = state["momentum_buffer"]
+        if t == 1:
+            np.copyto(buf, g)
+        else:
+            buf *= momentum
+            buf += (1.0 - hp.dampening) * g
+        if hp.nesterov:
+            g += momentum * buf
+        else:
+            g = buf
+    x -= lr * g
+
+
+def _params(lr: float, momentum: float, nesterov: bool) -> tuple[HyperParam, ...]:
+    return (
+        lr_param(lr),
+        HyperParam("momentum", momentum,
+                   "Momentum factor μ: b ← μb + (1−dampening)g (torch's convention)",
+                   low=0.0, high=0.999, symbol=r"\mu"),
+        HyperParam("dampening", 0.0,
+                   "τ scales the new gradient by (1−τ); τ = μ gives the EMA form b ← μb + (1−μ)g",
+                   low=0.0, high=0.999, symbol=r"\tau"),
+        weight_decay_param(),
+        flag_param("nesterov", nesterov, "Use Nesterov momentum: step along g + μb"),
+    )
+
+
+_PAPER_SGD = "Robbins & Monro, A Stochastic Approximation Method (1951)"
+_PAPER_MOMENTUM = "Polyak, Some methods of speeding up the convergence of iteration methods (1964)"
+_PAPER_NESTEROV = ("Nesterov (1983); Sutskever et al., On the importance of initialization and "
+                   "momentum in deep learning (2013)")
+
+SPECS = (
+    OptimizerSpec(
+        name="sgd", title="SGD", family="SGD", hyperparams=_params(1e-3, 0.0, False),
+        init=init, step=step, update_rule=SGD_RULE,
+        explanation="Step straight down the gradient. Small steps crawl; large ones oscillate or "
+                    "diverge. Momentum and Nesterov are options of the same optimizer.",
+        paper=_PAPER_SGD, year=1951, state_names=("momentum_buffer",),
+    ),
+    OptimizerSpec(
+        name="momentum", title="SGD + momentum", family="SGD", hyperparams=_params(1e-3, 0.9, False),
+        init=init, step=step, update_rule=SGD_RULE,
+        explanation="Heavy ball: the buffer accumulates past gradients, so consistent directions "
+                    "speed up and oscillating ones cancel. torch.optim.SGD with momentum=0.9.",
+        paper=_PAPER_MOMENTUM, year=1964, state_names=("momentum_buffer",),
+    ),
+    OptimizerSpec(
+        name="nesterov", title="Nesterov (NAG)", family="SGD", hyperparams=_params(1e-3, 0.9, True),
+        init=init, step=step, update_rule=SGD_RULE,
+        explanation="Nesterov's accelerated gradient in torch's form: the step looks ahead along "
+                    "the momentum, which damps overshooting. torch.optim.SGD with nesterov=True.",
+        paper=_PAPER_NESTEROV, year=1983, state_names=("momentum_buffer",),
+    ),
+)
