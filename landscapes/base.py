@@ -35,7 +35,10 @@ class Landscape:
         start: the default start point.
         minima / maxima / saddles: known stationary points (every one has zero gradient).
         goal: ``"minimize"`` or ``"maximize"``, the natural task on this function.
-        log_scale: True when values span many decades (contours then use log-spaced levels).
+        log_scale: True when ``f − min f`` spans many decades over the window: contours then use
+            log-spaced levels of ``f`` minus its smallest value in the window (which may be negative).
+            The built-in 2-D landscapes set it when the 95th percentile of ``f − min f`` over the window
+            exceeds 25 times the 5th; 1-D landscapes are drawn as curves and keep it False.
         description: one or two sentences on why this function is interesting.
     """
 
@@ -104,3 +107,37 @@ def hessian_2d(h11: np.ndarray, h12: np.ndarray, h22: np.ndarray) -> np.ndarray:
     out[..., 1, 0] = h12
     out[..., 1, 1] = h22
     return out
+
+
+def as_points(x: np.ndarray, dim: int) -> np.ndarray:
+    """``x`` as a float64 array ``[..., dim]``; a ValueError when its last axis is not ``dim`` long."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.shape[-1:] != (dim,):
+        raise ValueError(f"points must have shape [..., {dim}], got {x.shape}")
+    return x
+
+
+def refine_stationary(landscape: Landscape, approx: Point, *, tol: float = 1e-3,
+                      iterations: int = 40) -> Point:
+    """The stationary point next to ``approx``, to full precision, by Newton's method on the gradient.
+
+    Keeps the iterate with the smallest gradient; raises RuntimeError if Newton wandered more than
+    ``tol`` from ``approx`` or did not reach a gradient of ~1e-12 (a wrong approximation or formula).
+    """
+    x = np.array(approx, dtype=np.float64)
+    best, best_norm, stale = x.copy(), np.inf, 0
+    for _ in range(iterations):
+        g = landscape.grad(x)
+        norm = float(np.max(np.abs(g)))
+        if norm < best_norm:
+            best, best_norm, stale = x.copy(), norm, 0
+        else:
+            stale += 1  # rounding noise reached: Newton no longer improves the gradient
+        if norm == 0.0 or stale == 2:
+            break
+        x = x - np.linalg.solve(landscape.hessian(x), g)
+    if np.max(np.abs(best - np.asarray(approx))) > tol or best_norm > 1e-12 * max(1.0, abs(float(
+            landscape(best)))):
+        raise RuntimeError(f"{landscape.name}: no stationary point found next to {approx}")
+    return tuple(float(v) for v in best)
+

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import classic_2d
+from . import classic_2d, one_d, quadratic
 from .base import Landscape
 
+#: Built-in landscapes in display order: the course notes' 1-D and quadratic examples first.
 LANDSCAPES: dict[str, Landscape] = {
     landscape.name: landscape
     for landscape in (
+        quadratic.Quadratic(),
+        one_d.XPlusSin(),
+        one_d.X2PlusSin(),
+        one_d.SinMinusSquare(),
         classic_2d.Rosenbrock(),
+        classic_2d.Saddle(),
+        classic_2d.Himmelblau(),
+        classic_2d.Beale(),
+        classic_2d.Booth(),
+        classic_2d.SixHumpCamel(),
+        classic_2d.Rastrigin(),
+        classic_2d.Ackley(),
+        classic_2d.MonkeySaddle(),
     )
 }
 

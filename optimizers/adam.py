@@ -54,16 +54,17 @@ def adam_update(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, 
     v += g_sq
     bias_correction1 = 1.0 - bias_power(beta1, t)
     bias_correction2_sqrt = _sqrt(1.0 - bias_power(beta2, t))
-    step_size = lr / bias_correction1
+    step_size = np.divide(lr, bias_correction1)  # β₁ = 1 gives inf (a divergence), not an exception
     if hp.amsgrad:
         np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         v = state["max_exp_avg_sq"]
     denom = np.sqrt(v, out=g_sq)  # g_sq is spent: reuse its memory
     denom /= bias_correction2_sqrt
     denom += hp.eps
-    np.divide(m, denom, out=denom)
-    denom *= step_size
-    x -= denom
+    # torch's addcdiv_(m, denom, value=-step_size) rounds as x + ((-step_size)·m)/denom.
+    update = m * -step_size
+    update /= denom
+    x += update
 
 
 def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,

@@ -15,6 +15,9 @@ preallocated and updated in place; particles never interact, so blocking changes
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -23,14 +26,20 @@ import numpy as np
 from . import registry
 from .clipping import clip_by_norm, clip_by_value
 from .hyperparams import HyperparameterError, _as_batch_array, block, discrete_groups, resolve
-from .noise import particle_keys, standard_normal
+from .noise import key_base, normals_from_base, particle_keys
 from .schedules import make_schedule
 from .spec import OptimizerSpec, StepContext
 from .trajectory import Trajectory
 
-#: Rows per block. 2048 particles × 2 coordinates keep an optimizer's working set (a few arrays of
-#: 32 KiB) inside L2; the benchmark (``python -m benchmarks``) is where to re-tune it.
-BLOCK_SIZE = 2048
+#: Rows per block. 16,384 particles × 2 coordinates are 256 KiB per array, so an optimizer's working
+#: set of about eight arrays stays inside a 2 MiB L2 while NumPy's per-call overhead is amortised
+#: over enough elements. Measured with ``python -m benchmarks``; re-tune it there.
+BLOCK_SIZE = 16_384
+
+#: Blocks are independent, and NumPy releases the GIL inside its loops, so blocks run on all cores.
+THREADS = max(1, min(4, os.cpu_count() or 1))
+
+_STATE_BUFFER_LOCK = threading.Lock()
 
 RECORD_MODES = ("path", "loss", "final")
 AVERAGES = ("ema", "swa")
@@ -221,16 +230,25 @@ def run(
     path_row = _row_lookup(path_steps, steps)
     loss_row = _row_lookup(loss_steps, steps)
 
-    with np.errstate(all="ignore"):
-        for indices, values in discrete_groups(spec, resolved):
-            group_size = batch if indices is None else len(indices)
-            for lo in range(0, group_size, BLOCK_SIZE):
-                hi = min(lo + BLOCK_SIZE, group_size)
-                rows = slice(lo, hi) if indices is None else indices[lo:hi]
-                _run_block(
-                    spec, landscape, x0[rows], block(values, lo, hi), keys[rows],
-                    _cut_options(options, rows), out, rows, path_row, loss_row,
-                )
+    jobs = []
+    for indices, values in discrete_groups(spec, resolved):
+        group_size = batch if indices is None else len(indices)
+        for lo in range(0, group_size, BLOCK_SIZE):
+            hi = min(lo + BLOCK_SIZE, group_size)
+            rows = slice(lo, hi) if indices is None else indices[lo:hi]
+            jobs.append((x0[rows], block(values, lo, hi), keys[rows], _cut_options(options, rows), rows))
+
+    def run_job(job: tuple) -> None:
+        block_x0, block_hp, block_keys, block_options, rows = job
+        _run_block(spec, landscape, block_x0, block_hp, block_keys, block_options, out, rows,
+                   path_row, loss_row)
+
+    if len(jobs) > 1 and THREADS > 1:
+        with ThreadPoolExecutor(max_workers=min(THREADS, len(jobs))) as pool:
+            list(pool.map(run_job, jobs))  # list() re-raises a worker's exception here
+    else:
+        for job in jobs:
+            run_job(job)
     return out
 
 
@@ -257,6 +275,7 @@ def _evaluators(landscape: Any, sign: float) -> Callable[[np.ndarray], tuple]:
 
 def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepContext:
     hessian = getattr(landscape, "hessian", None)
+    base = key_base(keys, dim)
     if sign > 0:
         value, grad, hess = landscape.__call__, landscape.grad, hessian
     else:
@@ -271,7 +290,7 @@ def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepCon
         value=value,
         grad=grad,
         hessian=hess,
-        normal=lambda t, stream: standard_normal(keys, t, stream, dim),
+        normal=lambda t, stream: normals_from_base(base, t, stream, dim),
         sign=sign,
     )
 
@@ -289,6 +308,22 @@ def _run_block(
     loss_row: list[int],
 ) -> None:
     """Advance one block of particles through all steps, writing into ``out`` at ``rows``."""
+    with np.errstate(all="ignore"):  # thread-local, so set here rather than in run()
+        _advance(spec, landscape, x0, hp, keys, opt, out, rows, path_row, loss_row)
+
+
+def _advance(
+    spec: OptimizerSpec,
+    landscape: Any,
+    x0: np.ndarray,
+    hp: Any,
+    keys: np.ndarray,
+    opt: _Options,
+    out: Trajectory,
+    rows: slice | np.ndarray,
+    path_row: list[int],
+    loss_row: list[int],
+) -> None:
     x = x0.copy()
     n, dim = x.shape
     state = spec.init(x, hp)
@@ -297,7 +332,8 @@ def _run_block(
     schedule = make_schedule(opt.schedule, n)
     base_lr = hp.get("lr", 1.0)
     x_prev = np.empty_like(x)
-    magnitude = np.empty_like(x)
+    flat = x.reshape(-1)
+    bound_sq = opt.bound * opt.bound
     frozen = np.zeros(n, dtype=bool)
     frozen_x = np.empty_like(x)
     any_frozen = False
@@ -333,7 +369,7 @@ def _run_block(
         if maximize:
             np.negative(g, out=g)
         if noisy:
-            g += noise * standard_normal(keys, t, NOISE_STREAM, dim)
+            g += noise * ctx.normal(t, NOISE_STREAM)
         if opt.clip_value is not None:
             clip_by_value(g, opt.clip_value)
         if opt.clip_norm is not None:
@@ -347,15 +383,19 @@ def _run_block(
             factor = schedule(t - 1, f if opt.sign > 0 else -np.asarray(f))
             lr = base_lr * factor
 
-        np.copyto(x_prev, x)
+        prev_row = path_row[t - 1]
+        if prev_row < 0:
+            np.copyto(x_prev, x)
         spec.step(x, g, state, hp, lr, t, ctx)
 
-        np.abs(x, out=magnitude)
-        if not magnitude.max() <= opt.bound:  # also true for NaN
-            bad = ~(magnitude.max(axis=1) <= opt.bound) & ~frozen
+        # One BLAS pass: the sum of squares is NaN/inf if any coordinate is, and ≥ bound² if any
+        # coordinate is beyond the bound. Only then look at rows (a false alarm costs time only).
+        if not np.dot(flat, flat) < bound_sq:
+            bad = ~(np.abs(x).max(axis=1) <= opt.bound) & ~frozen
             if bad.any():
                 frozen |= bad
-                frozen_x[bad] = x_prev[bad]
+                previous = x_prev if prev_row < 0 else out.path[prev_row, rows]
+                frozen_x[bad] = previous[bad]
                 out.diverged_at[_sub(rows, bad)] = t
                 any_frozen = True
         if any_frozen:
@@ -402,10 +442,11 @@ def _record_state(out: Trajectory, state: dict, g: np.ndarray, row: int,
         value = np.asarray(value, dtype=np.float64)
         if value.ndim != 2 or value.shape[0] != n:
             continue  # scalars and other bookkeeping are not per-particle state
-        buffer = out.state.get(name)
-        if buffer is None:
-            buffer = np.full((len(out.path_steps), out.path.shape[1], value.shape[1]), np.nan)
-            out.state[name] = buffer
+        with _STATE_BUFFER_LOCK:  # blocks run in threads; the first one creates the buffer
+            buffer = out.state.get(name)
+            if buffer is None:
+                buffer = np.full((len(out.path_steps), out.path.shape[1], value.shape[1]), np.nan)
+                out.state[name] = buffer
         buffer[row, rows] = value
 
 

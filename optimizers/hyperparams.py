@@ -17,7 +17,14 @@ class HyperparameterError(ValueError):
 
 def _as_batch_array(name: str, value: Any, batch: int) -> float | np.ndarray:
     """A float, or a ``(batch,)`` float array when ``value`` varies over the batch."""
-    arr = np.asarray(value, dtype=np.float64)
+    if value is None or isinstance(value, (str, bytes)):
+        raise HyperparameterError(f"{name} must be a number or an array of numbers, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise HyperparameterError(
+            f"{name} must be a number or an array of numbers, got {value!r}"
+        ) from exc
     if not np.all(np.isfinite(arr)):
         raise HyperparameterError(f"{name} must be finite, got {value!r}")
     if arr.ndim == 0:
@@ -32,12 +39,34 @@ def _as_batch_array(name: str, value: Any, batch: int) -> float | np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def _numeric(name: str, value: Any, what: str, batch: int) -> np.ndarray:
+    """``value`` as a float array, 0-d for a scalar, else ``(batch,)``; strings are refused."""
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{arr.dtype} is not numeric")
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise HyperparameterError(f"{name} must be {what}, got {value!r}") from exc
+    if arr.ndim == 0:
+        return arr
+    try:
+        return np.broadcast_to(arr.reshape(-1) if arr.size == batch else arr, (batch,))
+    except ValueError as exc:
+        raise HyperparameterError(
+            f"{name} has shape {np.shape(value)}; it must be a scalar or broadcastable to "
+            f"the batch ({batch},)"
+        ) from exc
+
+
 def _resolve_one(param: HyperParam, value: Any, batch: int) -> Any:
     if param.kind == "pair":
         if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[-1] == 2:
             first, second = value[:, 0], value[:, 1]
         else:
             try:
+                if isinstance(value, (str, bytes)):
+                    raise TypeError("a string is not a pair")
                 first, second = value
             except (TypeError, ValueError) as exc:
                 raise HyperparameterError(
@@ -48,17 +77,19 @@ def _resolve_one(param: HyperParam, value: Any, batch: int) -> Any:
             _as_batch_array(f"{param.name}[1]", second, batch),
         )
     if param.kind == "bool":
-        arr = np.asarray(value)
+        arr = _numeric(param.name, value, "True/False", batch)
+        if not np.all((arr == 0) | (arr == 1)):
+            raise HyperparameterError(f"{param.name} must be True or False, got {value!r}")
         if arr.ndim == 0:
             return bool(arr)
-        return np.ascontiguousarray(np.broadcast_to(arr.astype(bool).reshape(-1), (batch,)))
+        return np.ascontiguousarray(arr.astype(bool))
     if param.kind == "int":
-        arr = np.asarray(value)
+        arr = _numeric(param.name, value, "a whole number", batch)
+        if not np.all(np.isfinite(arr) & (arr == np.round(arr))) or np.any(np.abs(arr) > 2**62):
+            raise HyperparameterError(f"{param.name} must be a whole number, got {value!r}")
         if arr.ndim == 0:
-            if not float(arr).is_integer():
-                raise HyperparameterError(f"{param.name} must be a whole number, got {value!r}")
             return int(arr)
-        return np.ascontiguousarray(np.broadcast_to(arr.astype(np.int64).reshape(-1), (batch,)))
+        return np.ascontiguousarray(arr.astype(np.int64))
     if param.kind == "choice":
         if isinstance(value, str):
             if value not in param.choices:
@@ -72,7 +103,12 @@ def _resolve_one(param: HyperParam, value: Any, batch: int) -> Any:
             raise HyperparameterError(
                 f"{param.name} values {bad} are not among {', '.join(param.choices)}"
             )
-        return np.broadcast_to(arr, (batch,))
+        try:
+            return np.broadcast_to(arr, (batch,))
+        except ValueError as exc:
+            raise HyperparameterError(
+                f"{param.name} has {arr.size} values; it must be one value or one per particle ({batch})"
+            ) from exc
     return _as_batch_array(param.name, value, batch)
 
 
@@ -104,7 +140,7 @@ def discrete_groups(spec: OptimizerSpec, resolved: dict[str, Any]) -> list[tuple
     if not varying:
         return [(None, resolved)]
     columns = [np.asarray(resolved[n]).astype(str) for n in varying]
-    labels = np.array(["\x1f".join(row) for row in zip(*columns)])
+    labels = np.array(["\x1f".join(row) for row in zip(*columns, strict=True)])
     groups = []
     for label in dict.fromkeys(labels.tolist()):
         idx = np.flatnonzero(labels == label)

@@ -1,6 +1,7 @@
 """Reproducible Gaussian noise that depends only on (seed, step, stream, coordinate).
 
-A counter-based generator (the SplitMix64 finaliser as a hash, then Box–Muller) instead of a
+A counter-based generator (the SplitMix64 finaliser as a hash, then Box–Muller on the two 32-bit
+halves of each hash) instead of a
 stateful ``numpy.random.Generator``: particle ``i`` draws the same numbers whether it runs alone,
 in a batch of a million, or in any chunk of one. That is what makes a noisy vectorised call equal
 to the separate calls it stands for.
@@ -12,6 +13,8 @@ of ``run(..., seed=s)`` equals ``run(x0[i], ..., seed=s + i)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -20,8 +23,12 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _STEP = np.uint64(0xD1B54A32D192ED03)
 _STREAM = np.uint64(0x8CB92BA72F3D8DD7)
 _PAIR = np.uint64(0xABC98388FB8FAC03)
-_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_S30, _S27, _S31, _S32 = (np.uint64(k) for k in (30, 27, 31, 32))
+_LOW32 = np.uint64(0xFFFFFFFF)
+_TO_UNIT = 1.0 / 4294967296.0  # 2**-32
+_MASK64 = (1 << 64) - 1
+_STEP_INT, _STREAM_INT = int(_STEP), int(_STREAM)
+_PAIR_OFFSETS = np.arange(64, dtype=np.uint64) * _PAIR  # dimensions up to 128
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
@@ -41,20 +48,35 @@ def particle_keys(seed: int | np.ndarray, batch: int) -> np.ndarray:
     return _mix(keys.astype(np.uint64) * _GOLDEN)
 
 
-def standard_normal(keys: np.ndarray, step: int, stream: int, dim: int) -> np.ndarray:
-    """Standard normal draws of shape ``(len(keys), dim)`` for one step and stream."""
-    pairs = (dim + 1) // 2
+def key_base(keys: np.ndarray, dim: int) -> np.ndarray:
+    """Per-particle, per-coordinate-pair counters ``(n, pairs)``; compute once per block."""
     with np.errstate(over="ignore"):
-        base = keys[:, None] + np.uint64(step) * _STEP + np.uint64(stream) * _STREAM
-        base = base + np.arange(pairs, dtype=np.uint64)[None, :] * _PAIR
-        h1 = _mix(base)
-        h2 = _mix(base ^ _GOLDEN)
-    # 53-bit uniforms; u1 in (0, 1] so the logarithm is finite.
-    u1 = ((h1 >> _S11).astype(np.float64) + 1.0) * _TO_UNIT
-    u2 = (h2 >> _S11).astype(np.float64) * _TO_UNIT
+        return keys[:, None] + _PAIR_OFFSETS[: (dim + 1) // 2]
+
+
+def normals_from_base(base: np.ndarray, step: int, stream: int | Sequence[int], dim: int) -> np.ndarray:
+    """:func:`standard_normal` for a precomputed :func:`key_base` (the engine's hot path)."""
+    single = np.ndim(stream) == 0
+    streams = [int(stream)] if single else [int(s) for s in stream]
+    offsets = np.array([(step * _STEP_INT + s * _STREAM_INT) & _MASK64 for s in streams], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        hashed = _mix(base[None, :, :] + offsets[:, None, None])
+    # Two 32-bit uniforms per hash; u1 in (0, 1) so the logarithm is finite (|z| < 6.7).
+    u1 = ((hashed >> _S32).astype(np.float64) + 0.5) * _TO_UNIT
+    u2 = (hashed & _LOW32).astype(np.float64) * _TO_UNIT
     radius = np.sqrt(-2.0 * np.log(u1))
-    angle = 2.0 * np.pi * u2
-    out = np.empty((len(keys), 2 * pairs))
-    out[:, 0::2] = radius * np.cos(angle)
-    out[:, 1::2] = radius * np.sin(angle)
-    return out[:, :dim]
+    angle = u2 * (2.0 * np.pi)
+    out = np.empty(radius.shape[:2] + (2 * radius.shape[2],))
+    np.multiply(radius, np.cos(angle), out=out[..., 0::2])
+    np.multiply(radius, np.sin(angle), out=out[..., 1::2])
+    out = out[..., :dim]
+    return out[0] if single else out
+
+
+def standard_normal(keys: np.ndarray, step: int, stream: int | Sequence[int], dim: int) -> np.ndarray:
+    """Standard normal draws of shape ``(len(keys), dim)`` for one step and stream.
+
+    With a sequence of streams the result is ``(len(streams), len(keys), dim)``, equal to stacking
+    the single-stream calls, for methods that draw several directions per step at once.
+    """
+    return normals_from_base(key_base(keys, dim), step, stream, dim)

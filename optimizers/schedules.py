@@ -10,8 +10,9 @@ loss, so its multiplier is per particle.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -29,25 +30,34 @@ class ScheduleSpec:
     build: Callable[..., Callable[[int, Any], Any]]
 
 
+def _pow(base: float, exponent: float) -> float:
+    """``base ** exponent`` in Python floats, ±inf instead of OverflowError (e.g. ``gamma > 1``)."""
+    try:
+        return base**exponent
+    except OverflowError:
+        odd = float(exponent).is_integer() and int(exponent) % 2 == 1
+        return -math.inf if base < 0 and odd else math.inf
+
+
 def _constant() -> Callable[[int, Any], float]:
     return lambda t, loss: 1.0
 
 
 def _step(step_size: int, gamma: float) -> Callable[[int, Any], float]:
-    return lambda t, loss: gamma ** (t // step_size)
+    return lambda t, loss: _pow(gamma, t // step_size)
 
 
 def _piecewise(milestones: tuple, gamma: float) -> Callable[[int, Any], float]:
     marks = sorted(int(m) for m in milestones)
-    return lambda t, loss: gamma ** sum(1 for m in marks if t >= m)
+    return lambda t, loss: _pow(gamma, sum(1 for m in marks if t >= m))
 
 
 def _exponential(gamma: float) -> Callable[[int, Any], float]:
-    return lambda t, loss: gamma**t
+    return lambda t, loss: _pow(gamma, t)
 
 
 def _power(s: float, c: float) -> Callable[[int, Any], float]:
-    return lambda t, loss: (1.0 + t / s) ** (-c)
+    return lambda t, loss: _pow(1.0 + t / s, -c)
 
 
 def _cosine(T_max: int, min_factor: float) -> Callable[[int, Any], float]:
@@ -80,9 +90,10 @@ def _one_cycle(
         return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1.0)
 
     def factor(t: int, loss: Any) -> float:
+        t = min(t, total_steps - 1)  # after the cycle the multiplier keeps its last value
         if t <= up_end:
             return cos_anneal(initial, 1.0, t / up_end) if up_end > 0 else 1.0
-        t = min(t, int(down_end))
+        # here up_end < t ≤ down_end, so the second phase has positive length
         return cos_anneal(1.0, minimum, (t - up_end) / (down_end - up_end))
 
     return factor
@@ -190,6 +201,8 @@ def _params_of(schedule: Any) -> tuple[str, dict[str, Any]]:
             raise ValueError("a schedule dict needs a 'name' key")
         return name, params
     if isinstance(schedule, (tuple, list)) and len(schedule) == 2 and isinstance(schedule[0], str):
+        if not isinstance(schedule[1], dict):
+            raise ValueError(f"schedule parameters must be a dict, got {schedule[1]!r}")
         return schedule[0], dict(schedule[1])
     raise ValueError(
         f"schedule must be a name, (name, params), a dict with 'name', or a callable; got {schedule!r}"
@@ -216,17 +229,47 @@ def make_schedule(schedule: Any, n: int) -> Callable[[int, Any], Any] | None:
             f"schedule {name!r} has no parameter {', '.join(map(repr, unknown))}; "
             f"valid: {', '.join(valid) or '(none)'}"
         )
-    values = {k: params.get(k, p.default) for k, p in valid.items()}
-    for key, value in values.items():
-        if valid[key].kind == "int" and (int(value) != value or value < (valid[key].low or 0)):
-            raise ValueError(f"schedule {name!r}: {key} must be a whole number ≥ {valid[key].low}")
-        if valid[key].kind == "float" and not math.isfinite(float(value)):
-            raise ValueError(f"schedule {name!r}: {key} must be finite")
+    values = {k: _checked(name, valid[k], params.get(k, p.default)) for k, p in valid.items()}
     if name in ("power",) and values["s"] <= 0:
         raise ValueError("schedule 'power': s must be positive")
+    if name == "one_cycle":
+        if not 0.0 <= values["pct_start"] <= 1.0:
+            raise ValueError("schedule 'one_cycle': pct_start must be between 0 and 1")
+        for key in ("div_factor", "final_div_factor"):
+            if values[key] <= 0:
+                raise ValueError(f"schedule 'one_cycle': {key} must be positive")
     if name == "plateau":
         return _Plateau(n, **values)
     return spec.build(**values)
+
+
+def _is_whole(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and number.is_integer() and not isinstance(value, bool)
+
+
+def _checked(name: str, param: HyperParam, value: Any) -> Any:
+    """``value`` validated for ``param`` of schedule ``name``: whole numbers, finite floats."""
+    low = param.low or 0
+    if param.kind == "int":
+        if not _is_whole(value) or value < low:
+            raise ValueError(f"schedule {name!r}: {param.name} must be a whole number ≥ {param.low}")
+        return int(value)
+    if param.kind == "pair":  # milestones: whole-number steps
+        marks = [value] if np.ndim(value) == 0 else list(np.ravel(value))
+        if not all(_is_whole(m) and m >= low for m in marks):
+            raise ValueError(f"schedule {name!r}: {param.name} must be whole numbers ≥ {low}, got {value!r}")
+        return tuple(int(m) for m in marks)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"schedule {name!r}: {param.name} must be finite")
+    return number
 
 
 def _callable_schedule(fn: Callable[[int], float]) -> Callable[[int, Any], float]:

@@ -17,6 +17,7 @@ of torch's fused kernels; the engine guarantees that every particle only ever se
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
@@ -125,6 +126,14 @@ def bias_power(beta: Any, t: int) -> Any:
     """
     if isinstance(beta, np.ndarray):
         values, inverse = np.unique(beta, return_inverse=True)
-        powered = np.array([float(v) ** t for v in values])
+        powered = np.array([_python_power(float(v), t) for v in values])
         return powered[inverse].reshape(beta.shape)
-    return beta**t
+    return _python_power(beta, t)
+
+
+def _python_power(base: float, t: int) -> float:
+    """``base ** t`` in Python floats, ±inf instead of OverflowError when |base| > 1 and t is large."""
+    try:
+        return base**t
+    except OverflowError:
+        return math.copysign(math.inf, base) if t % 2 else math.inf
