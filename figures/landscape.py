@@ -70,8 +70,8 @@ def _two_d(fig: go.Figure, landscape, trajectories: dict[str, Trajectory], resol
     if trajectories:
         start = next(iter(trajectories.values())).path[0, 0]
         fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start",
-                                 marker=dict(symbol="circle-open", size=14, color="white",
-                                             line=dict(width=3))))
+                                 marker=dict(symbol="circle", size=13, color="white",
+                                             line=dict(width=2.5, color="black"))))
     if landscape.optima:
         optima = np.array(landscape.optima, dtype=float)
         fig.add_trace(go.Scatter(x=optima[:, 0], y=optima[:, 1], mode="markers", name="optimum",
