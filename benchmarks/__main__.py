@@ -19,7 +19,7 @@ import argparse
 import statistics
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -120,13 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             repeats = 3 if n <= 1_000 else 1
         cases = {
-            "ours, path+loss recorded": lambda: run("adam", landscape, x0, STEPS, lr=LR, betas=BETAS),
-            "ours, final state only": lambda: run(
+            "ours, path+loss recorded": lambda x0=x0: run("adam", landscape, x0, STEPS, lr=LR, betas=BETAS),
+            "ours, final state only": lambda x0=x0: run(
                 "adam", landscape, x0, STEPS, lr=LR, betas=BETAS, record="final"),
-            "plain NumPy loop": lambda: numpy_baseline(landscape, x0, STEPS),
+            "plain NumPy loop": lambda x0=x0: numpy_baseline(landscape, x0, STEPS),
         }
         if torch_ok:
-            cases["torch Adam(fused=True), recorded"] = lambda: torch_fused(landscape, x0, STEPS)
+            cases["torch Adam(fused=True), recorded"] = lambda x0=x0: torch_fused(landscape, x0, STEPS)
         timings = {name: best_time(fn, repeats) for name, fn in cases.items()}
         reference = timings.get("torch Adam(fused=True), recorded")
         for name, seconds in timings.items():
@@ -134,14 +134,14 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{reference / seconds:8.2f}x" if reference else "        -"
             print(f"{n:>10,} {name:<34} {seconds:9.4f} {rate:18.3f} {ratio}")
     if torch_ok:
-        ours, _ = run("adam", landscape, starts(1_000), STEPS, lr=LR, betas=BETAS).path, None
+        ours = run("adam", landscape, starts(1_000), STEPS, lr=LR, betas=BETAS).path
         theirs, _ = torch_fused(landscape, starts(1_000), STEPS)
         print(f"max |ours - torch fused| over the 1,000-particle paths: {np.max(np.abs(ours - theirs)):.3e}")
 
     print(f"\nOne particle x {STEPS} steps, every optimizer (median of 5, milliseconds):")
     x0 = np.array([[-1.5, 2.0]])
     slow = []
-    for name, spec in OPTIMIZERS.items():
+    for name in OPTIMIZERS:
         times = []
         for _ in range(5):
             start = time.perf_counter()

@@ -4,7 +4,9 @@ Definitions follow torch.optim.lr_scheduler where torch has the schedule (parame
 the multiplier at step ``t`` is what torch's scheduler would have set after ``t`` calls of
 ``scheduler.step()``. ``power`` is the schedule of the course notes, ``η₀ / (1 + t/s)^c``.
 ``plateau`` (torch's ReduceLROnPlateau, the "performance" schedule) watches each particle's own
-loss, so its multiplier is per particle.
+loss, so its multiplier is per particle; the multiplier used at step ``t`` has already seen the
+losses at steps ``0..t`` (``t + 1`` calls of ``scheduler.step(loss)``). Unlike torch it keeps
+reducing below torch's absolute ``eps = 1e-8`` on the lr, since the multiplier does not know lr.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ class _Plateau:
             reduced = np.maximum(self.current[reduce, 0] * self.factor, self.min_factor)
             self.current[reduce, 0] = reduced
             self.bad_steps[reduce] = 0
-        return self.current
+        return self.current.copy()  # callers may keep it; our buffer changes on later calls
 
 
 def _int(name: str, default: int, low: int, high: int, text: str) -> HyperParam:

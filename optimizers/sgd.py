@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .common import add_weight_decay, flag_param, is_zero, lr_param, weight_decay_param
-from .spec import HyperParam, Hyper, OptimizerSpec, State, StepContext
+from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext
 
 SGD_RULE = r"""
 \begin{aligned}
@@ -42,9 +42,13 @@ def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
             buf *= momentum
             buf += (1.0 - hp.dampening) * g
         if hp.nesterov:
-            g += momentum * buf
+            direction = g + momentum * buf
         else:
-            g = buf
+            direction = buf
+        if isinstance(momentum, np.ndarray):
+            # torch skips the buffer when momentum is 0; per particle that means plain g there.
+            direction = np.where(momentum == 0, g, direction)
+        g = direction
     x -= lr * g
 
 

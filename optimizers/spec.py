@@ -18,8 +18,9 @@ of torch's fused kernels; the engine guarantees that every particle only ever se
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -103,7 +104,7 @@ class OptimizerSpec:
     notes: str = ""
     #: For wrappers such as Lookahead: builds the concrete spec from the user's hyperparameters
     #: (e.g. picks the inner optimizer named by ``inner``), which then runs as any other spec.
-    specialize: Callable[[dict[str, Any]], "OptimizerSpec"] | None = None
+    specialize: Callable[[dict[str, Any]], OptimizerSpec] | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from landscapes import LANDSCAPES
+from landscapes import LANDSCAPES  # noqa: E402  (after the sys.path line above)
 
 OUT = ROOT / "tests" / "goldens"
 BOUND = 1e6
@@ -415,7 +415,10 @@ def build_cases() -> list[Case]:
 
 def _starts(landscape: str) -> np.ndarray:
     bounds = LANDSCAPES[landscape].bounds
-    pts = [[round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr, bounds)] for fr in START_FRACTIONS]
+    pts = [
+        [round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr, bounds, strict=True)]
+        for fr in START_FRACTIONS
+    ]
     return np.array(pts, dtype=np.float64)
 
 
@@ -592,7 +595,7 @@ def schedule_goldens() -> dict[str, Any]:
         mult = []
         if losses is None:
             # multiplier at step t = torch's lr after t calls of scheduler.step()
-            for t in range(steps):
+            for _ in range(steps):
                 mult.append(opt.param_groups[0]["lr"] / base_lr)
                 opt.step()
                 sched.step()

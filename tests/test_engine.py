@@ -217,8 +217,8 @@ def test_record_state_values_for_sgd_momentum() -> None:
 def test_huge_batch_final_record_is_O_batch_and_fast() -> None:
     """A big batch with record="final": only start and end are stored.
 
-    The brief's size is 100,000 particles × 1,000 steps (about 2 s with BLOCK_SIZE 2048 on the
-    2-core test machine, but 27 s with BLOCK_SIZE 16,384 under load); the suite uses 20,000 × 200.
+    The brief's size is 100,000 particles × 1,000 steps: 2.2–4.2 s on the idle 2-core test machine,
+    but 9–27 s when it is shared with other jobs; the suite uses 20,000 × 200.
     """
     batch, steps = 20_000, 200
     x0 = np.random.default_rng(1).uniform(-2.0, 2.0, size=(batch, 2))
