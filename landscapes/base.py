@@ -7,7 +7,11 @@ built-ins below also carry what a page needs to draw and explain them.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, runtime_checkable
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -140,4 +144,37 @@ def refine_stationary(landscape: Landscape, approx: Point, *, tol: float = 1e-3,
             landscape(best)))):
         raise RuntimeError(f"{landscape.name}: no stationary point found next to {approx}")
     return tuple(float(v) for v in best)
+
+
+_QUIET = contextvars.ContextVar("landscapes_quiet", default=False)
+_Method = TypeVar("_Method", bound=Callable)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Floating-point warnings off for everything inside, landscapes included, at no per-call cost.
+
+    The engine runs its whole loop inside this; a landscape method decorated with :func:`silenced`
+    then skips its own ``np.errstate`` (about 1.5 µs a call, a third of a small step).
+    """
+    token = _QUIET.set(True)
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        _QUIET.reset(token)
+
+
+def silenced(method: _Method) -> _Method:
+    """Decorator: run a landscape method with floating-point warnings off (overflow far outside the
+    window is an answer, inf, not a warning), cheaply when already inside :func:`quiet`."""
+
+    @functools.wraps(method)
+    def wrapper(self, x):
+        if _QUIET.get():
+            return method(self, x)
+        with np.errstate(all="ignore"):
+            return method(self, x)
+
+    return wrapper  # type: ignore[return-value]
 

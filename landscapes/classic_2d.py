@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Landscape, Point, as_points, coords, hessian_2d, refine_stationary
+from .base import Landscape, Point, as_points, coords, hessian_2d, refine_stationary, silenced
 
 # Far outside the windows the polynomials overflow to inf; that is fine, but it must not warn.
-_IGNORE = np.errstate(all="ignore")
 _SQRT_HALF = np.sqrt(0.5)
 _TINY = np.finfo(np.float64).tiny
 
@@ -27,7 +26,7 @@ class Rosenbrock(Landscape):
                    "at (1, 1). The standard test of momentum and adaptive methods.")
     a, b = 1.0, 100.0
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         px, py = coords(as_points(x, 2))
         u = self.a - px
@@ -35,7 +34,7 @@ class Rosenbrock(Landscape):
         # Same rounding as value_and_grad, so recorded losses equal landscape(path) exactly.
         return u * u + (self.b * r) * r
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -52,7 +51,7 @@ class Rosenbrock(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         px, py = coords(as_points(x, 2))
         return hessian_2d(
@@ -75,19 +74,19 @@ class Saddle(Landscape):
                    "has grown enough to carry it away.")
     _SIGNS = np.array([2.0, -2.0])
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
         return px * px - py * py
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
         return px * px - py * py, x * self._SIGNS
 
-    @_IGNORE
+    @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
         return as_points(x, 2) * self._SIGNS
 
@@ -110,7 +109,7 @@ class Himmelblau(Landscape):
                    "near (−0.27, −0.92). Which minimum an optimizer reaches depends on the start and "
                    "on its momentum.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -118,7 +117,7 @@ class Himmelblau(Landscape):
         b = px + py * py - 7.0
         return a * a + b * b
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -141,7 +140,7 @@ class Himmelblau(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -163,7 +162,7 @@ class Beale(Landscape):
                    "10⁵ at the corners: gradients differ by many orders of magnitude, which tests step-"
                    "size adaptation.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -173,7 +172,7 @@ class Beale(Landscape):
         t3 = 2.625 - px + px * (y2 * py)
         return t1 * t1 + t2 * t2 + t3 * t3
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -192,7 +191,7 @@ class Beale(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -224,7 +223,7 @@ class Booth(Landscape):
     description = ("A quadratic in disguise: Hessian [[10, 8], [8, 10]] with eigenvalues 2 and 18 "
                    "(κ = 9) along the diagonals, so plain gradient descent zigzags towards (1, 3).")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -232,7 +231,7 @@ class Booth(Landscape):
         b = 2.0 * px + py - 5.0
         return a * a + b * b
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -267,14 +266,14 @@ class SixHumpCamel(Landscape):
                    "minima, two maxima and seven saddles in a small window: where you start decides "
                    "where you end.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
         x2, y2 = px * px, py * py
         return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + px * py + (4.0 * y2 - 4.0) * y2
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -289,7 +288,7 @@ class SixHumpCamel(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         x2, y2 = x[..., 0] ** 2, x[..., 1] ** 2
@@ -311,7 +310,7 @@ class Rastrigin(Landscape):
                    "dimple; noise or large steps are needed to hop between them.")
     A = 10.0
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         # cos 2πx only depends on x mod 1; reducing first keeps it exact for huge |x|
@@ -320,7 +319,7 @@ class Rastrigin(Landscape):
         c += x * x
         return c[..., 0] + c[..., 1] + 2.0 * self.A
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         w = np.fmod(x, 1.0)
@@ -338,7 +337,7 @@ class Rastrigin(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         d = np.cos(2.0 * np.pi * np.fmod(x, 1.0))
@@ -384,7 +383,7 @@ class Ackley(Landscape):
         ripple = np.expm1(-(s2[..., 0] + s2[..., 1]))
         return r, cone, s, c, ripple
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         r = np.hypot(x[..., 0], x[..., 1])
@@ -393,7 +392,7 @@ class Ackley(Landscape):
         # −a e^{−b r/√2} − e^{u} + a + e with u − 1 = ½(cos 2πx + cos 2πy) − 1 = −(sin²πx + sin²πy)
         return -self.a * np.expm1(-self.b * _SQRT_HALF * r) - np.e * np.expm1(-(s[..., 0] + s[..., 1]))
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         r, cone, s, c, ripple = self._parts(x)
@@ -413,7 +412,7 @@ class Ackley(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         r, cone, s, c, ripple = self._parts(x)
@@ -452,13 +451,13 @@ class MonkeySaddle(Landscape):
                    "Hessian both vanish. Near it gradient descent slows to a crawl (steps shrink like "
                    "r²) before it escapes into a valley.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
         return px * (px * px - 3.0 * (py * py))  # rounds as value_and_grad does
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         px, py = x[..., 0], x[..., 1]
@@ -472,7 +471,7 @@ class MonkeySaddle(Landscape):
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[1]
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)
         six_x, six_y = 6.0 * x[..., 0], 6.0 * x[..., 1]

@@ -10,9 +10,7 @@ import math
 
 import numpy as np
 
-from .base import Landscape, as_points, refine_stationary
-
-_IGNORE = np.errstate(all="ignore")  # far outside the window sin/cos stay finite, x² may overflow
+from .base import Landscape, as_points, refine_stationary, silenced
 
 
 class XPlusSin(Landscape):
@@ -31,12 +29,12 @@ class XPlusSin(Landscape):
                    "2.5 slides left and creeps ever more slowly into the flat inflection point at −π, "
                    "where the gradient vanishes quadratically.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         v = as_points(x, 1)[..., 0]
         return v + np.sin(v)
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 1)
         v = x[..., 0]
@@ -46,13 +44,13 @@ class XPlusSin(Landscape):
         g += 1.0
         return value, g
 
-    @_IGNORE
+    @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
         g = np.cos(as_points(x, 1))
         g += 1.0
         return g
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         return -np.sin(as_points(x, 1))[..., None]
 
@@ -70,12 +68,12 @@ class X2PlusSin(Landscape):
                    "between −π/2 and π/2 (x ← −x − cos x), 0.1 converges, 0.01 crawls: the "
                    "learning-rate study of the course notes.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         v = as_points(x, 1)[..., 0]
         return v * v + np.sin(v)
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 1)
         v = x[..., 0]
@@ -85,14 +83,14 @@ class X2PlusSin(Landscape):
         g += 2.0 * x
         return value, g
 
-    @_IGNORE
+    @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 1)
         g = np.cos(x)
         g += 2.0 * x
         return g
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         h = np.sin(as_points(x, 1))
         np.subtract(2.0, h, out=h)
@@ -116,12 +114,12 @@ class SinMinusSquare(Landscape):
                    "(f ≈ 4.45) and never sees the global maximum at x ≈ 1.45 (f ≈ 22.7) across the "
                    "valley at x ≈ −1.71.")
 
-    @_IGNORE
+    @silenced
     def __call__(self, x: np.ndarray) -> np.ndarray:
         v = as_points(x, 1)[..., 0]
         return 25.0 * np.sin(v) - v * v
 
-    @_IGNORE
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 1)
         v = x[..., 0]
@@ -131,14 +129,14 @@ class SinMinusSquare(Landscape):
         g -= 2.0 * x
         return value, g
 
-    @_IGNORE
+    @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 1)
         g = 25.0 * np.cos(x)
         g -= 2.0 * x
         return g
 
-    @_IGNORE
+    @silenced
     def hessian(self, x: np.ndarray) -> np.ndarray:
         h = -25.0 * np.sin(as_points(x, 1))
         h -= 2.0

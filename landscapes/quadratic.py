@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Landscape, Point, as_points
+from .base import Landscape, Point, as_points, silenced
 
 
 def _num(v: float) -> str:
@@ -120,7 +120,7 @@ class Quadratic(Landscape):
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[0]
 
-    @np.errstate(all="ignore")
+    @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
         g = x @ self.P  # = Pθ, P being symmetric
@@ -132,7 +132,7 @@ class Quadratic(Landscape):
         value *= 0.5
         return value, g
 
-    @np.errstate(all="ignore")
+    @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
         g = as_points(x, 2) @ self.P
         g += self.q

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from landscapes.base import Landscape, quiet
+
 from . import registry
 from .clipping import clip_by_norm, clip_by_value
 from .hyperparams import HyperparameterError, _as_batch_array, block, discrete_groups, resolve
@@ -236,9 +238,10 @@ def run(
             rows = slice(lo, hi) if indices is None else indices[lo:hi]
             jobs.append((x0[rows], block(values, lo, hi), keys[rows], _cut_options(options, rows), rows))
 
-    for block_x0, block_hp, block_keys, block_options, rows in jobs:
-        _run_block(spec, landscape, block_x0, block_hp, block_keys, block_options, out, rows,
-                   path_row, loss_row)
+    with quiet():  # divergence is a result: no RuntimeWarning reaches the user
+        for block_x0, block_hp, block_keys, block_options, rows in jobs:
+            _run_block(spec, landscape, block_x0, block_hp, block_keys, block_options, out, rows,
+                       path_row, loss_row)
     return out
 
 
@@ -252,7 +255,7 @@ def _cut_options(options: _Options, rows: slice | np.ndarray) -> _Options:
     )
 
 
-def _evaluators(landscape: Any, sign: float) -> Callable[[np.ndarray], tuple]:
+def _value_and_grad_of(landscape: Any) -> Callable[[np.ndarray], tuple]:
     """The landscape's ``value_and_grad``, or one built from ``__call__`` and ``grad``."""
     value_and_grad = getattr(landscape, "value_and_grad", None)
     if value_and_grad is None:
@@ -298,27 +301,11 @@ def _run_block(
     loss_row: list[int],
 ) -> None:
     """Advance one block of particles through all steps, writing into ``out`` at ``rows``."""
-    with np.errstate(all="ignore"):
-        _advance(spec, landscape, x0, hp, keys, opt, out, rows, path_row, loss_row)
-
-
-def _advance(
-    spec: OptimizerSpec,
-    landscape: Any,
-    x0: np.ndarray,
-    hp: Any,
-    keys: np.ndarray,
-    opt: _Options,
-    out: Trajectory,
-    rows: slice | np.ndarray,
-    path_row: list[int],
-    loss_row: list[int],
-) -> None:
     x = x0.copy()
     n, dim = x.shape
     state = spec.init(x, hp)
     ctx = _context(landscape, opt.sign, keys, dim)
-    value_and_grad = _evaluators(landscape, opt.sign)
+    value_and_grad = _value_and_grad_of(landscape)
     schedule = make_schedule(opt.schedule, n)
     base_lr = hp.get("lr", 1.0)
     x_prev = np.empty_like(x)
@@ -334,7 +321,11 @@ def _advance(
     maximize = opt.sign < 0
     noise = opt.noise
     noisy = not (isinstance(noise, float) and noise == 0.0)
+    clip_value, clip_norm = opt.clip_value, opt.clip_norm
     state_rows = opt.record_state
+    step, path, loss = spec.step, out.path, out.loss
+    # Built-in landscapes return a fresh float64 gradient of x's shape; anything else is checked.
+    trusted = isinstance(landscape, Landscape)
 
     # Step 0: the start itself.
     if not np.all(np.abs(x) <= opt.bound):
@@ -349,22 +340,20 @@ def _advance(
         out.averaged_path[0, rows] = x
 
     for t in range(1, opt.steps + 1):
-        f, grad = value_and_grad(x)
+        f, g = value_and_grad(x)
         row = loss_row[t - 1]
         if row >= 0:
-            out.loss[row, rows] = f
-        g = grad if (isinstance(grad, np.ndarray) and grad.flags.writeable
-                     and grad.shape == x.shape and grad.dtype == np.float64
-                     and not np.may_share_memory(grad, x)) else np.array(
-            np.broadcast_to(grad, x.shape), dtype=np.float64)  # a copy we may overwrite
+            loss[row, rows] = f
+        if not trusted:
+            g = _writable_gradient(g, x)
         if maximize:
             np.negative(g, out=g)
         if noisy:
             g += noise * ctx.normal(t, NOISE_STREAM)
-        if opt.clip_value is not None:
-            clip_by_value(g, opt.clip_value)
-        if opt.clip_norm is not None:
-            clip_by_norm(g, opt.clip_norm)
+        if clip_value is not None:
+            clip_by_value(g, clip_value)
+        if clip_norm is not None:
+            clip_by_norm(g, clip_norm)
         if state_rows and path_row[t - 1] >= 0:
             _record_state(out, state, g, path_row[t - 1], rows, n, dim)
 
@@ -377,7 +366,7 @@ def _advance(
         prev_row = path_row[t - 1]
         if prev_row < 0:
             np.copyto(x_prev, x)
-        spec.step(x, g, state, hp, lr, t, ctx)
+        step(x, g, state, hp, lr, t, ctx)
 
         # One BLAS pass: the sum of squares is NaN/inf if any coordinate is, and ≥ bound² if any
         # coordinate is beyond the bound. Only then look at rows (a false alarm costs time only).
@@ -386,7 +375,7 @@ def _advance(
             bad = ~((magnitude <= opt.bound) & (magnitude < np.inf)) & ~frozen
             if bad.any():
                 frozen |= bad
-                previous = x_prev if prev_row < 0 else out.path[prev_row, rows]
+                previous = x_prev if prev_row < 0 else path[prev_row, rows]
                 frozen_x[bad] = previous[bad]
                 out.diverged_at[_sub(rows, bad)] = t
                 any_frozen = True
@@ -406,19 +395,31 @@ def _advance(
                 averaged_count = 1
         row = path_row[t]
         if row >= 0:
-            out.path[row, rows] = x
+            path[row, rows] = x
             if average is not None:
                 out.averaged_path[row, rows] = average
 
     final_row = loss_row[opt.steps]
     if state_rows and path_row[opt.steps] >= 0:
         f, grad = value_and_grad(x)
-        g = np.array(np.broadcast_to(grad, x.shape), dtype=np.float64) * opt.sign
+        g = _writable_gradient(grad, x) * opt.sign
         _record_state(out, state, g, path_row[opt.steps], rows, n, dim)
     else:
         f = landscape(x)
     out.loss[final_row, rows] = f
     out.diverged[rows] = frozen
+
+
+def _writable_gradient(grad: Any, x: np.ndarray) -> np.ndarray:
+    """A user landscape's gradient as a float64 array of x's shape that the step may overwrite.
+
+    Copies when it is read-only, broadcast, of another dtype, or shares memory with x (a grad(x)
+    that returns x itself would otherwise be modified in place by maximize, noise or clipping).
+    """
+    if (isinstance(grad, np.ndarray) and grad.flags.writeable and grad.shape == x.shape
+            and grad.dtype == np.float64 and not np.may_share_memory(grad, x)):
+        return grad
+    return np.array(np.broadcast_to(grad, x.shape), dtype=np.float64)
 
 
 def _sub(rows: slice | np.ndarray, mask: np.ndarray) -> np.ndarray:

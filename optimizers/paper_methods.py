@@ -13,15 +13,7 @@ from typing import Any
 import numpy as np
 
 from .common import add_weight_decay, betas_param, eps_param, lr_param, weight_decay_param
-from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext, bias_power
-
-
-def _safe_power(base: float, t: int) -> float:
-    """``base ** t`` for a Python float, ±inf instead of an OverflowError."""
-    try:
-        return base**t
-    except OverflowError:
-        return math.inf if base > 0 or t % 2 == 0 else -math.inf
+from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext, bias_power, per_value, python_power
 
 
 def _growth_scalar(beta2: float, t: int) -> float:
@@ -31,28 +23,12 @@ def _growth_scalar(beta2: float, t: int) -> float:
             return math.expm1(t * math.log1p(beta2))
         except OverflowError:
             return math.inf
-    return _safe_power(1.0 + beta2, t) - 1.0
+    return python_power(1.0 + beta2, t) - 1.0
 
 
 def _growth(beta2: Any, t: int) -> Any:
     """:func:`_growth_scalar` for a float or, value by value, for a per-particle array."""
-    if isinstance(beta2, np.ndarray):
-        values, inverse = np.unique(beta2, return_inverse=True)
-        grown = np.array([_growth_scalar(float(v), t) for v in values])
-        return grown[inverse].reshape(beta2.shape)
-    return _growth_scalar(beta2, t)
-
-
-def _decay_power(beta: Any, t: int) -> Any:
-    """``βᵗ`` as :func:`bias_power` computes it, but ±inf rather than an error for |β| > 1."""
-    try:
-        return bias_power(beta, t)
-    except OverflowError:
-        if isinstance(beta, np.ndarray):
-            values, inverse = np.unique(beta, return_inverse=True)
-            powered = np.array([_safe_power(float(v), t) for v in values])
-            return powered[inverse].reshape(beta.shape)
-        return _safe_power(beta, t)
+    return per_value(lambda b: _growth_scalar(b, t), beta2)
 
 
 # --------------------------------------------------------------------------------------- AdaX
@@ -147,7 +123,7 @@ def step_amos(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t:
     v *= beta
     v += (1.0 - beta) * g2
     recip_v_hat = np.maximum(v, hp.eps)
-    np.divide(1.0 - _decay_power(beta, t), recip_v_hat, out=recip_v_hat)
+    np.divide(1.0 - bias_power(beta, t), recip_v_hat, out=recip_v_hat)
     init_lr = xi * hp.eta
     # γ = c(b)·ξ²·M₂(g)/v̂ with c(b) = (1 + c√ξ b)^(−1/2)
     gamma = b * (hp.c_coef * _sqrt(xi))

@@ -74,14 +74,13 @@ class Hyper(dict):
     """Resolved hyperparameters for one block: ``hp.lr``, ``hp.betas`` …
 
     Each value is either a Python scalar (the common case, fastest) or an ``(n, 1)`` float array
-    when the caller gave one value per particle. Pairs are tuples of those.
+    when the caller gave one value per particle. Pairs are tuples of those. The mapping is its own
+    attribute namespace, so ``hp.lr`` is a plain attribute lookup (this is on every step's path).
     """
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError as exc:  # pragma: no cover - programming error inside an optimizer
-            raise AttributeError(name) from exc
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
 
 
 @dataclass(frozen=True)
@@ -119,22 +118,28 @@ class OptimizerSpec:
         raise KeyError(name)
 
 
-def bias_power(beta: Any, t: int) -> Any:
-    """``beta ** t`` computed exactly as torch does for a Python float, also for per-particle arrays.
+def per_value(fn: Callable[[float], float], value: Any) -> Any:
+    """``fn`` on a Python float, or on each distinct value of a per-particle array.
 
-    torch evaluates bias corrections in Python floats; ``np.power`` may round differently in its
-    vectorised path, so arrays are mapped through Python's ``**`` on their distinct values.
+    Scalar arithmetic in Python floats is what torch does for bias corrections; mapping the distinct
+    values of an array through the same function keeps a batched run identical to separate runs
+    (``np.power`` may round differently in its vectorised path).
     """
-    if isinstance(beta, np.ndarray):
-        values, inverse = np.unique(beta, return_inverse=True)
-        powered = np.array([_python_power(float(v), t) for v in values])
-        return powered[inverse].reshape(beta.shape)
-    return _python_power(beta, t)
+    if isinstance(value, np.ndarray):
+        values, inverse = np.unique(value, return_inverse=True)
+        mapped = np.array([fn(float(v)) for v in values])
+        return mapped[inverse].reshape(value.shape)
+    return fn(value)
 
 
-def _python_power(base: float, t: int) -> float:
+def python_power(base: float, t: int) -> float:
     """``base ** t`` in Python floats, ±inf instead of OverflowError when |base| > 1 and t is large."""
     try:
         return base**t
     except OverflowError:
         return math.copysign(math.inf, base) if t % 2 else math.inf
+
+
+def bias_power(beta: Any, t: int) -> Any:
+    """``beta ** t`` computed exactly as torch does for a Python float, also for per-particle arrays."""
+    return per_value(lambda b: python_power(b, t), beta)

@@ -22,8 +22,11 @@ class Trajectory:
             divergence bound; such a particle is frozen at its last finite point.
         diverged_at: ``(batch,)`` the step whose update diverged, ``-1`` where none did.
         averaged_path: the SWA/EMA average of the iterates at ``path_steps`` (when requested).
-        state: optimizer state (and the gradient used, as ``"grad"``) at ``path_steps`` when
-            ``record_state=True``; each ``(rows, batch, k)``.
+        state: optimizer state at ``path_steps`` when ``record_state=True``, each
+            ``(rows, batch, k)``; the row for step ``t`` holds the state after step ``t``. Its
+            ``"grad"`` entry at step ``t`` is the gradient used for the step from ``path[t]`` (sign
+            flipped when maximizing, noised and clipped); at the last step, where no step follows,
+            it is the exact gradient there (sign flipped, without noise or clipping).
         optimizer: the optimizer's name; hyperparams: the values used, as resolved.
     """
 
