@@ -17,26 +17,10 @@ class HyperparameterError(ValueError):
 
 def _as_batch_array(name: str, value: Any, batch: int) -> float | np.ndarray:
     """A float, or a ``(batch,)`` float array when ``value`` varies over the batch."""
-    if value is None or isinstance(value, (str, bytes)):
-        raise HyperparameterError(f"{name} must be a number or an array of numbers, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise HyperparameterError(
-            f"{name} must be a number or an array of numbers, got {value!r}"
-        ) from exc
+    arr = _numeric(name, value, "a number or an array of numbers", batch)
     if not np.all(np.isfinite(arr)):
         raise HyperparameterError(f"{name} must be finite, got {value!r}")
-    if arr.ndim == 0:
-        return float(arr)
-    try:
-        arr = np.broadcast_to(arr.reshape(-1) if arr.size == batch else arr, (batch,))
-    except ValueError as exc:
-        raise HyperparameterError(
-            f"{name} has shape {np.shape(value)}; it must be a scalar or broadcastable to "
-            f"the batch ({batch},)"
-        ) from exc
-    return np.ascontiguousarray(arr)
+    return float(arr) if arr.ndim == 0 else np.ascontiguousarray(arr)
 
 
 def _numeric(name: str, value: Any, what: str, batch: int) -> np.ndarray:
