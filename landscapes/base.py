@@ -104,8 +104,10 @@ def stack(*components: np.ndarray) -> np.ndarray:
 
 def hessian_2d(h11: np.ndarray, h12: np.ndarray, h22: np.ndarray) -> np.ndarray:
     """A symmetric ``[..., 2, 2]`` Hessian from its three distinct entries."""
-    h11, h12, h22 = np.broadcast_arrays(h11, h12, h22)
-    out = np.empty(h11.shape + (2, 2))
+    shape = np.shape(h11)
+    if not shape == np.shape(h12) == np.shape(h22):  # the common case needs no broadcasting
+        shape = np.broadcast_shapes(shape, np.shape(h12), np.shape(h22))
+    out = np.empty(shape + (2, 2))
     out[..., 0, 0] = h11
     out[..., 0, 1] = h12
     out[..., 1, 0] = h12

@@ -26,7 +26,7 @@ from landscapes.base import Landscape, quiet
 from . import registry
 from .clipping import clip_by_norm, clip_by_value
 from .hyperparams import HyperparameterError, _as_batch_array, block, discrete_groups, resolve
-from .noise import key_base, normals_from_base, particle_keys
+from .noise import NormalSource, particle_keys
 from .schedules import make_schedule
 from .spec import OptimizerSpec, StepContext
 from .trajectory import Trajectory
@@ -268,7 +268,6 @@ def _value_and_grad_of(landscape: Any) -> Callable[[np.ndarray], tuple]:
 
 def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepContext:
     hessian = getattr(landscape, "hessian", None)
-    base = key_base(keys, dim)
     if sign > 0:
         value, grad, hess = landscape.__call__, landscape.grad, hessian
     else:
@@ -283,7 +282,7 @@ def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepCon
         value=value,
         grad=grad,
         hessian=hess,
-        normal=lambda t, stream: normals_from_base(base, t, stream, dim),
+        normal=NormalSource(keys, dim),
         sign=sign,
     )
 
@@ -357,10 +356,11 @@ def _run_block(
         if state_rows and path_row[t - 1] >= 0:
             _record_state(out, state, g, path_row[t - 1], rows, n, dim)
 
+        ctx.value_at_x = np.asarray(f) if not maximize else -np.asarray(f)
         if schedule is None:
             lr = base_lr
         else:
-            factor = schedule(t - 1, f if opt.sign > 0 else -np.asarray(f))
+            factor = schedule(t - 1, ctx.value_at_x)
             lr = base_lr * factor
 
         prev_row = path_row[t - 1]

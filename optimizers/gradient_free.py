@@ -55,23 +55,27 @@ def step_gradientless(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr:
     count = hp.num_samples
     if count < 1:
         return
-    probes = np.empty((count + 1, n, dim))
-    probes[0] = x
-    for i in range(1, count + 1):
-        u = ctx.normal(t, i)
-        norm = np.sqrt(np.sum(u * u, axis=1, keepdims=True))
-        norm[norm == 0.0] = np.inf  # a zero draw (probability 0) probes θ itself
-        u /= norm
-        u *= lr * 0.5 ** (i - 1) if hp.binary_search else lr
-        np.add(x, u, out=probes[i])
+    directions = ctx.normal(t, range(1, count + 1))  # (K, n, dim), stream i for probe i
+    # |z| > 0 always; a zero draw would give a NaN probe, which is never chosen, just as the
+    # probe θ itself could never be chosen (it is not strictly lower than θ).
+    directions /= np.sqrt(np.add.reduce(directions * directions, axis=2, keepdims=True))
+    if hp.binary_search:
+        directions *= np.ldexp(1.0, -np.arange(count))[:, None, None] * lr  # r = lr·2^{1−i}
+    else:
+        directions *= lr
+    probes = directions
+    probes += x
     values = _values(ctx, probes)
-    candidates = values[1:]
-    candidates[np.isnan(candidates)] = np.inf
-    best = np.argmin(candidates, axis=0)
-    rows = np.arange(n)
-    better = candidates[best, rows] < values[0]
-    if better.any():
-        x[better] = probes[best[better] + 1, rows[better]]
+    # A NaN probe never wins; θ wins ties and stays when f(θ) is NaN: the point moves only to a
+    # strictly lower probe. f(θ) is the engine's value at x, computed once per step.
+    np.fmin(values, np.inf, out=values)
+    choice = np.argmin(values, axis=0)
+    if n > 1:
+        rows = np.arange(n)
+        move = values[choice, rows] < ctx.value_at_x
+        x[move] = probes[choice[move], rows[move]]
+    elif values[choice[0], 0] < ctx.value_at_x[0]:
+        x[...] = probes[choice[0]]
 
 
 # ----------------------------------------------------------------------------- zeroth-order SGD
@@ -101,32 +105,30 @@ def step_zo_sgd(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, 
     mu = hp.smoothing
     estimate = g
     if hp.estimator == "coordinate":
-        probes = np.empty((2 * dim, n, dim))
+        # probes 2j and 2j + 1 are θ ± μ e_j
+        probes = np.empty((dim, 2, n, dim))
         probes[:] = x
+        axes = np.arange(dim)
         shift = mu[:, 0] if isinstance(mu, np.ndarray) else mu
-        for j in range(dim):
-            probes[2 * j, :, j] += shift
-            probes[2 * j + 1, :, j] -= shift
-        values = _values(ctx, probes)
-        for j in range(dim):
-            estimate[:, j:j + 1] = (values[2 * j] - values[2 * j + 1])[:, None] / (2.0 * mu)
+        probes[axes, 0, :, axes] += shift
+        probes[axes, 1, :, axes] -= shift
+        values = _values(ctx, probes.reshape(2 * dim, n, dim)).reshape(dim, 2, n)
+        np.divide((values[:, 0] - values[:, 1]).T, 2.0 * mu, out=estimate)
     else:
         count = hp.num_directions
         if count < 1:
             return
-        directions = [ctx.normal(t, i) for i in range(1, count + 1)]
-        probes = np.empty((count + 1, n, dim))
-        probes[0] = x
-        for i, u in enumerate(directions, start=1):
-            np.multiply(u, mu, out=probes[i])
-            probes[i] += x
+        directions = ctx.normal(t, range(1, count + 1))  # (K, n, dim), stream i for direction i
+        probes = directions * mu
+        probes += x
         values = _values(ctx, probes)
-        estimate.fill(0.0)
-        for i, u in enumerate(directions, start=1):
-            slope = (values[i] - values[0])[:, None] / mu
-            u *= slope
-            estimate += u
+        slopes = values - ctx.value_at_x  # f(θ) is the engine's value at x
+        directions *= slopes[:, :, None] / mu
+        # summed in probe order, as (…(u₁s₁ + u₂s₂) + …)
+        estimate = directions[0]
         if count > 1:
+            for i in range(1, count):
+                estimate += directions[i]
             estimate /= count
     estimate *= lr
     x -= estimate
@@ -153,8 +155,8 @@ def step_forward_gradient(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper,
     (E[vvᵀ] = I), and ``θ ← θ − γ ĝ``.
     """
     v = ctx.normal(t, 1)
-    slope = np.sum(g * v, axis=1, keepdims=True)
-    v *= slope
+    g *= v
+    v *= np.add.reduce(g, axis=1, keepdims=True)
     v *= lr
     x -= v
 

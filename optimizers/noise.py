@@ -14,6 +14,7 @@ of ``run(..., seed=s)`` equals ``run(x0[i], ..., seed=s + i)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -54,23 +55,60 @@ def key_base(keys: np.ndarray, dim: int) -> np.ndarray:
         return keys[:, None] + _PAIR_OFFSETS[: (dim + 1) // 2]
 
 
-def normals_from_base(base: np.ndarray, step: int, stream: int | Sequence[int], dim: int) -> np.ndarray:
-    """:func:`standard_normal` for a precomputed :func:`key_base` (the engine's hot path)."""
-    single = np.ndim(stream) == 0
-    streams = [int(stream)] if single else [int(s) for s in stream]
-    offsets = np.array([(step * _STEP_INT + s * _STREAM_INT) & _MASK64 for s in streams], dtype=np.uint64)
+def _normals(base: np.ndarray, steps: Sequence[int], streams: Sequence[int], dim: int) -> np.ndarray:
+    """Normals of shape ``(len(steps), len(streams), n, dim)``: one hash per (step, stream, pair)."""
+    offsets = np.array(
+        [[(t * _STEP_INT + s * _STREAM_INT) & _MASK64 for s in streams] for t in steps], dtype=np.uint64
+    )
     with np.errstate(over="ignore"):
-        hashed = _mix(base[None, :, :] + offsets[:, None, None])
+        hashed = _mix(base[None, None] + offsets[:, :, None, None])
     # Two 32-bit uniforms per hash; u1 in (0, 1) so the logarithm is finite (|z| < 6.7).
     u1 = ((hashed >> _S32).astype(np.float64) + 0.5) * _TO_UNIT
     u2 = (hashed & _LOW32).astype(np.float64) * _TO_UNIT
     radius = np.sqrt(-2.0 * np.log(u1))
     angle = u2 * (2.0 * np.pi)
-    out = np.empty(radius.shape[:2] + (2 * radius.shape[2],))
+    out = np.empty(radius.shape[:-1] + (2 * radius.shape[-1],))
     np.multiply(radius, np.cos(angle), out=out[..., 0::2])
     np.multiply(radius, np.sin(angle), out=out[..., 1::2])
-    out = out[..., :dim]
+    return out[..., :dim]
+
+
+def normals_from_base(base: np.ndarray, step: int, stream: int | Sequence[int], dim: int) -> np.ndarray:
+    """:func:`standard_normal` for a precomputed :func:`key_base`."""
+    single = np.ndim(stream) == 0
+    streams = [int(stream)] if single else [int(s) for s in stream]
+    out = _normals(base, [step], streams, dim)[0]
     return out[0] if single else out
+
+
+class NormalSource:
+    """The normals of one block, drawn several steps ahead to save NumPy calls on small blocks.
+
+    ``source(t, stream)`` equals ``normals_from_base(key_base(keys, dim), t, stream, dim)`` exactly
+    (the generator is counter-based, so drawing ahead changes no number); each call returns a fresh
+    array the caller may modify. Steps must be asked for in increasing order to profit.
+    """
+
+    #: Numbers drawn per refill at most; a refill covers up to 64 steps of one block.
+    BUDGET = 1 << 15
+
+    def __init__(self, keys: np.ndarray, dim: int) -> None:
+        self.base = key_base(keys, dim)
+        self.dim = dim
+        self._ahead: dict[Any, tuple[int, np.ndarray]] = {}
+
+    def __call__(self, t: int, stream: int | Sequence[int]) -> np.ndarray:
+        single = np.ndim(stream) == 0
+        key = int(stream) if single else tuple(int(s) for s in stream)
+        cached = self._ahead.get(key)
+        if cached is None or not cached[0] <= t < cached[0] + len(cached[1]):
+            streams = [key] if single else list(key)
+            per_step = len(streams) * self.base.size * 2
+            span = max(1, min(64, self.BUDGET // per_step))
+            cached = (t, _normals(self.base, range(t, t + span), streams, self.dim))
+            self._ahead[key] = cached
+        out = cached[1][t - cached[0]]
+        return out[0].copy() if single else out.copy()
 
 
 def standard_normal(keys: np.ndarray, step: int, stream: int | Sequence[int], dim: int) -> np.ndarray:

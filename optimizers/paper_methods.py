@@ -103,6 +103,11 @@ def _sqrt(value: Any) -> Any:
     return math.sqrt(value) if value >= 0.0 else math.nan
 
 
+def _column(values: np.ndarray) -> Any:
+    """A per-particle ``(n, 1)`` column, as a numpy scalar when the block has one particle."""
+    return values[0, 0] if values.shape[0] == 1 else values
+
+
 def step_amos(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
               ctx: StepContext) -> None:
     """One Amos step (Tian & Parikh 2022, Algorithm 1) for one parameter vector per particle.
@@ -117,36 +122,26 @@ def step_amos(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t:
     """
     xi = lr
     beta = hp.beta
-    v, b = state["v"], state["b"]
-    g2 = np.add.reduce(g * g, axis=1, keepdims=True)
-    g2 /= x.shape[1]  # M₂(g): the mean square over the coordinates
-    v *= beta
-    v += (1.0 - beta) * g2
-    recip_v_hat = np.maximum(v, hp.eps)
-    np.divide(1.0 - bias_power(beta, t), recip_v_hat, out=recip_v_hat)
+    # The per-particle scalars (v, b, γ, …) are numpy scalars for a one-particle block, where a
+    # scalar operation costs a tenth of a (1, 1) array operation; every expression below works on
+    # both, with the same rounding, and the results are written back into the state arrays.
+    g2 = _column(np.add.reduce(g * g, axis=1, keepdims=True))
+    g2 = g2 / x.shape[1]  # M₂(g): the mean square over the coordinates
+    v = _column(state["v"]) * beta + (1.0 - beta) * g2
+    b = _column(state["b"])
+    recip_v_hat = (1.0 - bias_power(beta, t)) / np.maximum(v, hp.eps)
     init_lr = xi * hp.eta
     # γ = c(b)·ξ²·M₂(g)/v̂ with c(b) = (1 + c√ξ b)^(−1/2)
-    gamma = b * (hp.c_coef * _sqrt(xi))
-    gamma += 1.0
-    np.sqrt(gamma, out=gamma)
-    np.divide(g2, gamma, out=gamma)
-    gamma *= recip_v_hat
-    gamma *= xi * xi
+    gamma = g2 / np.sqrt(b * (hp.c_coef * _sqrt(xi)) + 1.0) * recip_v_hat * (xi * xi)
     # d(b) = 1/(1 + d√(ξη̃) b)
-    denom_d = b * (hp.d_coef * _sqrt(init_lr))
-    denom_d += 1.0
-    grad_coef = np.sqrt(recip_v_hat, out=recip_v_hat)
-    grad_coef *= init_lr
-    grad_coef /= denom_d
-    decay_coef = np.divide(gamma, denom_d, out=denom_d)
-    decay_coef *= 0.5
-    g *= grad_coef
-    decay_coef = decay_coef * x
-    g += decay_coef
-    x -= g
-    growth = b + 1.0
-    growth *= gamma
-    b += growth
+    denom_d = b * (hp.d_coef * _sqrt(init_lr)) + 1.0
+    grad_coef = np.sqrt(recip_v_hat) * init_lr / denom_d
+    decay_coef = gamma / denom_d * 0.5
+    step = g * grad_coef
+    step += decay_coef * x
+    x -= step
+    state["v"][...] = v
+    state["b"][...] = b + (b + 1.0) * gamma
 
 
 # ----------------------------------------------------------------------------- funnelled SGDM
@@ -180,22 +175,23 @@ def step_funnelled(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: An
     (overshoot). ``p`` does the same per coordinate with the gradient average ``m``. The gains
     are "funnelled" into the momentum buffer ``u``; the step is ``s·u``.
     """
-    m, u, p, s = state["grad_avg"], state["momentum_buffer"], state["gains"], state["scale"]
+    m, u, p = state["grad_avg"], state["momentum_buffer"], state["gains"]
     agree = m * g
     agree *= hp.gain_lr
     np.exp(agree, out=agree)
     p *= agree
-    along = np.sum(u * g, axis=1, keepdims=True)
-    along *= hp.scale_lr
-    s *= np.exp(along)
+    # s is a numpy scalar for a one-particle block (see step_amos): same numbers, less overhead.
+    along = _column(np.add.reduce(u * g, axis=1, keepdims=True))
+    scale = _column(state["scale"]) * np.exp(along * hp.scale_lr)
+    state["scale"][...] = scale
     m *= hp.beta
     m += (1.0 - hp.beta) * g
     u *= hp.momentum
     g *= p
     g *= lr
     u += g
-    np.multiply(s, u, out=g)
-    x -= g
+    step = u * scale
+    x -= step
 
 
 # -------------------------------------------------------------------------------------- specs

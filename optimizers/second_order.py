@@ -54,21 +54,23 @@ def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
             a = a + damping
         np.divide(g, a, out=g)
     elif dim == 2:
-        # [a b; c d]⁻¹ = [d −b; −c a] / (ad − bc), one column of the block at a time
-        a, b, c, d = h[:, 0, 0], h[:, 0, 1], h[:, 1, 0], h[:, 1, 1]
+        # [a b; c d]⁻¹ = [d −b; −c a] / (ad − bc). For one particle the entries are numpy scalars
+        # (a tenth of the overhead of (1,) views, same rounding); otherwise (n,) columns.
+        if n == 1:
+            hh, gg = h[0], g[0]
+        else:
+            hh, gg = h.transpose(1, 2, 0), g.T
+        a, b, c, d = hh[0, 0], hh[0, 1], hh[1, 0], hh[1, 1]
         if not is_zero(damping):
-            shift = damping[:, 0] if isinstance(damping, np.ndarray) else damping
-            a = a + shift
-            d = d + shift
-        det = a * d
-        det -= b * c
-        g0, g1 = g[:, 0], g[:, 1]
-        first = d * g0
-        first -= b * g1
-        second = a * g1
-        second -= c * g0
-        np.divide(first, det, out=g0)
-        np.divide(second, det, out=g1)
+            if isinstance(damping, np.ndarray):
+                damping = damping[0, 0] if n == 1 else damping[:, 0]
+            a = a + damping
+            d = d + damping
+        det = a * d - b * c
+        g0, g1 = gg[0], gg[1]
+        first = d * g0 - b * g1
+        gg[1] = (a * g1 - c * g0) / det
+        gg[0] = first / det
     else:
         if not is_zero(damping):
             shift = damping[:, :, None] if isinstance(damping, np.ndarray) else damping

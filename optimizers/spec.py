@@ -55,7 +55,8 @@ class StepContext:
     ``value``/``grad``/``hessian`` evaluate the (sign-adjusted) objective that is being *minimized*
     on an ``(n, dim)`` block, for methods that probe other points (Newton, zeroth-order).
     ``normal(t, stream)`` returns reproducible standard normals of shape ``(n, dim)`` for this block,
-    independent of how the batch was chunked; ``stream`` separates the draws of different uses.
+    independent of how the batch was chunked; ``stream`` separates the draws of different uses
+    (a sequence of streams gives ``(len(streams), n, dim)`` in one call).
     """
 
     value: Callable[[np.ndarray], np.ndarray]
@@ -63,6 +64,10 @@ class StepContext:
     hessian: Callable[[np.ndarray], np.ndarray] | None
     normal: Callable[[int, int], np.ndarray]
     sign: float = 1.0
+    #: ``value(x)`` at the block's current iterate, ``(n,)``, set by the engine before each step
+    #: (it has just computed it for the recording), so methods that compare values need not
+    #: evaluate the current point again.
+    value_at_x: np.ndarray | None = None
 
 
 State = dict[str, np.ndarray]

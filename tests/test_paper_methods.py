@@ -192,3 +192,19 @@ def test_per_particle_arrays_equal_scalar_runs(name: str, arrays: dict) -> None:
         alone = run(name, rosen, x0[i], steps=100, **one)
         np.testing.assert_array_equal(batched.path[:, i], alone.path[:, 0])
         np.testing.assert_array_equal(batched.diverged_at[i], alone.diverged_at[0])
+
+
+@pytest.mark.parametrize("name", ["amos", "funnelled_sgdm"])
+def test_one_particle_block_equals_its_row_of_a_batch_including_state(name: str) -> None:
+    # A one-particle block keeps its per-particle scalars (v, b / scale) as numpy scalars; the
+    # numbers, recorded state included, must equal the same particle's row of a larger block.
+    rosen = get_landscape("rosenbrock")
+    x0 = np.array([[-1.5, 2.0], [0.5, 0.5], [1.2, 0.8]])
+    hp = {"lr": 0.05} if name == "amos" else {"lr": 1e-3, "gain_lr": 1e-2, "scale_lr": 1e-2}
+    batched = run(name, rosen, x0, steps=60, record_state=True, **hp)
+    for i in range(3):
+        alone = run(name, rosen, x0[i], steps=60, record_state=True, **hp)
+        np.testing.assert_array_equal(batched.path[:, i], alone.path[:, 0])
+        assert batched.state.keys() == alone.state.keys()
+        for key in batched.state:
+            np.testing.assert_array_equal(batched.state[key][:, i], alone.state[key][:, 0])
