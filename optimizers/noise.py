@@ -98,11 +98,12 @@ class NormalSource:
         self._ahead: dict[Any, tuple[int, np.ndarray]] = {}
 
     def __call__(self, t: int, stream: int | Sequence[int]) -> np.ndarray:
-        single = np.ndim(stream) == 0
-        key = int(stream) if single else tuple(int(s) for s in stream)
+        single = isinstance(stream, (int, np.integer))
+        # ranges and tuples hash by value, so they are keys as they are (the common case)
+        key = stream if single or isinstance(stream, (range, tuple)) else tuple(stream)
         cached = self._ahead.get(key)
-        if cached is None or not cached[0] <= t < cached[0] + len(cached[1]):
-            streams = [key] if single else list(key)
+        if cached is None or not 0 <= t - cached[0] < len(cached[1]):
+            streams = [int(key)] if single else [int(s) for s in key]
             per_step = len(streams) * self.base.size * 2
             span = max(1, min(64, self.BUDGET // per_step))
             cached = (t, _normals(self.base, range(t, t + span), streams, self.dim))
