@@ -9,7 +9,7 @@ step rule, which is what these specs reproduce exactly.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1) u_t, \quad u_t \leftarrow m_t
 """
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a long-running server sees many rates and step counts
 def _decay_pair(rate: float, step: int) -> tuple[float, float]:
     """``(β̂₂, 1 − β̂₂)`` for one decay rate at ``step = t − offset``, computed in float32."""
     one = np.float32(1.0)
@@ -59,20 +59,35 @@ def _decay_schedule(decay_rate: Any, t: int, offset: int) -> tuple[Any, Any]:
 
 
 def _row_rms(a: np.ndarray) -> np.ndarray:
-    """``(n, 1)`` root mean square of every row: ``sqrt(sum(a²)/dim)`` as jnp.mean does."""
-    mean = np.add.reduce(np.multiply(a, a), axis=1, keepdims=True)
-    if a.shape[1] != 1:
-        mean /= a.shape[1]
+    """Root mean square of every row (last axis), keeping that axis: ``sqrt(sum(a²)/dim)`` as
+    jnp.mean does. ``(n, dim) → (n, 1)``; a stack ``(2, n, dim) → (2, n, 1)`` reduces each row alike."""
+    mean = np.add.reduce(np.multiply(a, a), axis=-1, keepdims=True)
+    if a.shape[-1] != 1:
+        mean /= float(a.shape[-1])
     return np.sqrt(mean, out=mean)
 
 
+#: Blocks of at most this many particles take the stacked path of step_adafactor.
+_STACK_ROWS = 256
+
+
+@lru_cache(maxsize=64)
+def _clip_and_scale_constants(threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only ``(2, 1, 1)`` constants for the stacked ``(RMS(u), RMS(θ))``: the divisors
+    ``(d, 1)`` and the lower bounds ``(1, 1e-3)``."""
+    divisors = np.array([threshold, 1.0]).reshape(2, 1, 1)
+    floors = np.array([1.0, 1e-3]).reshape(2, 1, 1)
+    divisors.flags.writeable = floors.flags.writeable = False
+    return divisors, floors
+
+
 def _divide_rows(a: np.ndarray, denom: np.ndarray) -> None:
-    """``a ← a / denom`` for an ``(n, 1)`` denominator, rounded as XLA does: for rows of length ≥ 2 the
-    division by a broadcast scalar becomes a multiplication by its reciprocal."""
+    """``a ← a / denom`` for an ``(n, 1)`` denominator (overwritten), rounded as XLA does: for rows of
+    length ≥ 2 the division by a broadcast scalar becomes a multiplication by its reciprocal."""
     if a.shape[1] == 1:
         a /= denom
     else:
-        a *= 1.0 / denom
+        a *= np.divide(1.0, denom, out=denom)
 
 
 def init_adafactor(x: np.ndarray, hp: Hyper) -> State:
@@ -98,18 +113,36 @@ def step_adafactor(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: An
     g_sq *= complement
     v *= decay
     v += g_sq
-    update = np.float_power(v, -0.5, out=g_sq)  # libm pow, as XLA; np.power may use SIMD
-    update *= g
     threshold = hp.clipping_threshold
-    if isinstance(threshold, np.ndarray):
-        positive = threshold > 0.0
-        denom = np.maximum(1.0, _row_rms(update) / np.where(positive, threshold, 1.0))
-        _divide_rows(update, np.where(positive, denom, 1.0))
-    elif threshold > 0.0:
-        _divide_rows(update, np.maximum(1.0, _row_rms(update) / threshold))
-    update *= lr
-    if hp.multiply_by_parameter_scale:
-        update *= np.maximum(_row_rms(x), 1e-3)  # optax: where(rms <= 1e-3, 1e-3, rms)
+    clip = isinstance(threshold, np.ndarray) or threshold > 0.0
+    scale = hp.multiply_by_parameter_scale
+    if clip and scale and not isinstance(threshold, np.ndarray) and x.shape[0] <= _STACK_ROWS:
+        # The default path on a small block: RMS(u) and RMS(θ) computed stacked (u written next
+        # to a copy of θ), so that each operation on these (n, 1) numbers is one NumPy call for
+        # both. On a large block the extra copy of θ costs more than the calls it saves.
+        work = np.empty((2,) + x.shape)
+        update = np.float_power(v, -0.5, out=work[0])  # libm pow, as XLA; np.power may use SIMD
+        update *= g
+        np.copyto(work[1], x)
+        rms = _row_rms(work)
+        divisors, floors = _clip_and_scale_constants(threshold)
+        rms /= divisors  # (RMS(u)/d, RMS(θ)/1): the division by 1 is exact
+        np.maximum(rms, floors, out=rms)  # (max(RMS(u)/d, 1), max(RMS(θ), 1e-3))
+        _divide_rows(update, rms[0])
+        update *= lr
+        update *= rms[1]  # optax: where(rms <= 1e-3, 1e-3, rms), as np.maximum also keeps NaN
+    else:
+        update = np.float_power(v, -0.5, out=g_sq)
+        update *= g
+        if isinstance(threshold, np.ndarray):
+            positive = threshold > 0.0
+            denom = np.maximum(1.0, _row_rms(update) / np.where(positive, threshold, 1.0))
+            _divide_rows(update, np.where(positive, denom, 1.0))
+        elif clip:
+            _divide_rows(update, np.maximum(1.0, _row_rms(update) / threshold))
+        update *= lr
+        if scale:
+            update *= np.maximum(_row_rms(x), 1e-3)
     momentum = hp.momentum
     if not is_zero(momentum):
         ema = state["exp_avg"]

@@ -7,43 +7,65 @@ coordinates of one row of ``x`` and never mix particles.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .adaptive_moments import unbias
 from .common import betas_param, flag_param, is_zero, lr_param, weight_decay_param
-from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext
+from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext, bias_power, python_power
 
 
-def _row_norm(a: np.ndarray) -> np.ndarray:
-    """``(n, 1)`` Euclidean norm of every row, rounded as optax's ``jnp.linalg.norm`` on a CPU.
+def _norm_of_reversed(reversed_rows: np.ndarray) -> np.ndarray:
+    """Euclidean norm of every row (last axis) of an array whose rows hold their coordinates in
+    reverse order, keeping that axis (``(…, n, dim) → (…, n, 1)``), rounded as optax's
+    ``jnp.linalg.norm`` on a CPU.
 
     XLA fuses the jitted ``sqrt(sum(a²))`` into one reduction with a fused multiply-add:
     ``sqrt(fma(a₀, a₀, a₁²))`` for two coordinates. BLAS's dot (behind ``np.vecdot``) accumulates
-    with the same FMA from the first element, so it is fed the coordinates in reverse order.
+    with the same FMA from the first element, hence the reversed rows.
     """
-    if a.shape[1] == 1:
-        total = np.multiply(a, a)
+    if reversed_rows.shape[-1] == 1:
+        total = np.multiply(reversed_rows, reversed_rows)
     else:
-        reversed_rows = a[:, ::-1].copy()
-        total = np.vecdot(reversed_rows, reversed_rows)[:, None]
+        total = np.vecdot(reversed_rows, reversed_rows, keepdims=True)
     return np.sqrt(total, out=total)
 
 
-def _fma(a: Any, b: Any, c: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """``a·b + c`` with a single rounding (a fused multiply-add), elementwise over ``shape``.
+def _row_norm(a: np.ndarray) -> np.ndarray:
+    """``(n, 1)`` Euclidean norm of every row of ``a``, rounded as optax's (see above)."""
+    return _norm_of_reversed(a[:, ::-1].copy())
+
+
+@lru_cache(maxsize=256)
+def _scalar_factors(b: float, sign: float) -> np.ndarray:
+    """The read-only ``(2, 1, 1)`` array ``(1, b)`` (``sign`` only keeps −0.0 and 0.0 apart)."""
+    factors = np.array([1.0, b]).reshape(2, 1, 1)
+    factors.flags.writeable = False
+    return factors
+
+
+def _factors(b: Any) -> np.ndarray:
+    """The right-hand operand ``(1, b)`` of :func:`_fma` for a hyperparameter ``b`` (a float or an
+    ``(n, 1)`` array); cached for a float, as it is the same on every step."""
+    if isinstance(b, np.ndarray):
+        factors = np.empty((2,) + b.shape)
+        factors[0] = 1.0
+        factors[1] = b
+        return factors
+    return _scalar_factors(b, math.copysign(1.0, b))
+
+
+def _fma(pairs: np.ndarray, factors: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """``out ← fma(pairs[1], factors[1], pairs[0])``: ``a·b + c`` with a single rounding.
 
     NumPy has no fma ufunc; BLAS's dot of ``(c, a)`` with ``(1, b)`` computes exactly
-    ``fma(a, b, c·1)``. Needed where XLA contracts optax's ``a·b + c`` inside a fused computation.
+    ``fma(a, b, c·1)``. The pair is the first axis, so each operand is written with ``out=`` into
+    a contiguous ``pairs[i]``; the dot then runs with a stride of one whole operand (still BLAS).
+    Needed where XLA contracts optax's ``a·b + c`` inside a fused computation.
     """
-    left = np.empty(shape + (2,))
-    left[..., 0] = c
-    left[..., 1] = a
-    right = np.empty(shape + (2,))
-    right[..., 0] = 1.0
-    right[..., 1] = b
-    return np.vecdot(left, right)
+    return np.vecdot(pairs, factors, axis=0, out=out)
 
 
 def _trust_scale(u: np.ndarray, x: np.ndarray, ratio: np.ndarray, coefficient: Any, eps: Any) -> None:
@@ -51,11 +73,16 @@ def _trust_scale(u: np.ndarray, x: np.ndarray, ratio: np.ndarray, coefficient: A
 
     Writes the ratio used into ``ratio`` (an ``(n, 1)`` state buffer, kept for display).
     """
-    param_norm = _row_norm(x)
-    update_norm = _row_norm(u)
-    n = param_norm.shape[0]
-    all_nonzero = np.count_nonzero(param_norm) == n and np.count_nonzero(update_norm) == n
-    zero = None if all_nonzero else (param_norm == 0.0) | (update_norm == 0.0)
+    # Both norms from one stacked, reversed copy: each step on these (n, 1) numbers is then one
+    # NumPy call for both (on a single particle the per-call cost is what counts).
+    flipped = np.empty((2,) + x.shape)
+    np.copyto(flipped[0], x[:, ::-1])
+    np.copyto(flipped[1], u[:, ::-1])
+    norms = _norm_of_reversed(flipped)
+    param_norm, update_norm = norms[0], norms[1]
+    zero = None
+    if np.count_nonzero(norms) != norms.size:
+        zero = (param_norm == 0.0) | (update_norm == 0.0)
     if isinstance(coefficient, np.ndarray) or coefficient != 1.0:
         param_norm *= coefficient
     if not is_zero(eps):
@@ -86,6 +113,21 @@ def init_lamb(x: np.ndarray, hp: Hyper) -> State:
             "trust_ratio": np.ones((x.shape[0], 1))}
 
 
+def _bias_factors(beta: Any, t: int, dim: int) -> tuple[Any, bool]:
+    """The bias correction of a moment as optax's jitted ``tree.bias_correction`` applies it.
+
+    Returns ``(factor, divide)``: XLA turns a division by a broadcast scalar into a multiplication
+    by its reciprocal, so a vector of length ≥ 2 gets ``moment · (1/(1 − βᵗ))`` (``inf`` when
+    ``βᵗ = 1``); a length-1 vector (no broadcast) gets the true division by ``1 − βᵗ``.
+    """
+    correction = 1.0 - (bias_power(beta, t) if isinstance(beta, np.ndarray) else python_power(beta, t))
+    if dim == 1:
+        return correction, True
+    if isinstance(correction, np.ndarray):
+        return np.divide(1.0, correction), False
+    return (1.0 / correction if correction != 0.0 else math.inf), False
+
+
 def step_lamb(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
               ctx: StepContext) -> None:
     """One step of optax.lamb: ``scale_by_adam`` → ``add_decayed_weights`` → trust ratio → ``-lr``.
@@ -95,18 +137,26 @@ def step_lamb(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t:
     """
     beta1, beta2 = hp.betas
     m, v = state["exp_avg"], state["exp_avg_sq"]
+    g_sq = np.multiply(g, g)
     m *= beta1
-    m += (1.0 - beta1) * g
-    g *= g
-    g *= 1.0 - beta2  # optax: (1 − β₂)·(g²)
+    g *= 1.0 - beta1
+    m += g
+    g_sq *= 1.0 - beta2  # optax: (1 − β₂)·(g²)
     v *= beta2
-    v += g
-    u = unbias(m, beta1, t)
-    denom = unbias(v, beta2, t)
+    v += g_sq
+    # Bias corrections as optax's jitted tree.bias_correction rounds them: XLA turns a division by
+    # a broadcast scalar into a multiplication by its reciprocal, so a vector of length ≥ 2 gets
+    # moment·(1/(1 − βᵗ)); a length-1 vector (no broadcast) gets the true division.
+    m_hat, denom = g, g_sq
+    factor, divide = _bias_factors(beta1, t, x.shape[1])
+    (np.divide if divide else np.multiply)(m, factor, out=m_hat)
+    factor, divide = _bias_factors(beta2, t, x.shape[1])
+    (np.divide if divide else np.multiply)(v, factor, out=denom)
     if not is_zero(hp.eps_root):
         denom += hp.eps_root
     np.sqrt(denom, out=denom)
     denom += hp.eps
+    u = m_hat
     u /= denom
     if not is_zero(hp.weight_decay):
         u += hp.weight_decay * x
@@ -188,40 +238,79 @@ def step_novograd(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any
     m, v = state["exp_avg"], state["grad_norm_sq"]
     n, dim = g.shape
     norm = _row_norm(g)
-    norm_sq = norm * norm  # optax squares the norm: (sqrt(Σg²))², not Σg²
     # optax runs both updates inside lax.cond, i.e. as one fused XLA computation, in which the
-    # CPU compiler contracts a·b + c into fused multiply-adds; which product it fuses depends on
-    # whether θ has one coordinate or several. The comments give optax's expression.
+    # CPU compiler contracts a·b + c into fused multiply-adds (see _fma); which product it fuses
+    # depends on whether θ has one coordinate or several. The comments give optax's expression.
     if t == 1:
-        np.copyto(v, norm_sq)
-    else:  # (1 − β₂)‖g‖² + β₂v
-        if dim == 1:
-            new_v = _fma(beta2, v, (1.0 - beta2) * norm_sq, (n, 1))
-        else:
-            new_v = _fma(1.0 - beta2, norm_sq, beta2 * v, (n, 1))
+        np.multiply(norm, norm, out=v)  # optax squares the norm: (sqrt(Σg²))², not Σg²
+    elif isinstance(beta2, np.ndarray):
         half = beta2 == 0.5
-        if np.any(half):  # XLA factors c·a + c·b into c·(a + b) for c a power of two
-            new_v = np.where(half, 0.5 * _fma(norm, norm, v, (n, 1)), new_v)
-        np.copyto(v, new_v)
-    denom = v + hp.eps_root
-    np.sqrt(denom, out=denom)
+        if half.any():
+            np.copyto(v, np.where(half, _novograd_half_ema(v, norm), _novograd_ema(v, norm, beta2, dim)))
+        else:
+            _novograd_ema(v, norm, beta2, dim, out=v)
+    elif beta2 == 0.5:
+        _novograd_half_ema(v, norm, out=v)
+    else:
+        _novograd_ema(v, norm, beta2, dim, out=v)
+    # v is never −0.0 (it is built from squares), so v + 0.0 would be v itself.
+    denom = np.sqrt(v) if is_zero(hp.eps_root) else np.sqrt(v + hp.eps_root)
     denom += hp.eps
     weight_decay = hp.weight_decay
-    if dim == 1:  # g / denom + λθ
-        g /= denom
-        if not is_zero(weight_decay):
-            g = _fma(weight_decay, x, g, g.shape)
-    else:  # the division by a broadcast scalar becomes a multiplication by its reciprocal
-        if is_zero(weight_decay):
-            g *= 1.0 / denom
-        else:
-            g = _fma(g, 1.0 / denom, weight_decay * x, g.shape)
-    if t == 1:
-        np.copyto(m, g)
-    else:  # β₁m + a
-        np.copyto(m, _fma(beta1, m, g, m.shape))
+    # The momentum β₁m + a is fma(β₁, m, a) = (a, m)·(1, β₁): a goes to momentum_pairs[0] (on the
+    # first step m is a itself, so a is written straight into m).
+    momentum_pairs = np.empty((2, n, dim))
+    a = m if t == 1 else momentum_pairs[0]
+    if is_zero(weight_decay):
+        if dim == 1:
+            np.divide(g, denom, out=a)
+        else:  # the division by a broadcast scalar becomes a multiplication by its reciprocal
+            np.divide(1.0, denom, out=denom)
+            np.multiply(g, denom, out=a)
+    else:  # g / denom + λθ
+        decay_pairs = np.empty((2, n, dim))
+        if dim == 1:  # fma(λ, θ, g / denom) = (g / denom, θ)·(1, λ)
+            np.divide(g, denom, out=decay_pairs[0])
+            np.copyto(decay_pairs[1], x)
+            factors = _factors(weight_decay)
+        else:  # fma(g, 1/denom, λθ) = (λθ, g)·(1, 1/denom)
+            np.multiply(x, weight_decay, out=decay_pairs[0])
+            np.copyto(decay_pairs[1], g)
+            factors = np.empty((2, n, 1))
+            factors[0] = 1.0
+            np.divide(1.0, denom, out=factors[1])
+        _fma(decay_pairs, factors, out=a)
+    if t > 1:  # β₁m + a
+        np.copyto(momentum_pairs[1], m)
+        _fma(momentum_pairs, _factors(beta1), out=m)
     np.multiply(m, lr, out=g)
     x -= g
+
+
+def _novograd_ema(v: np.ndarray, norm: np.ndarray, beta2: Any, dim: int,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    """NovoGrad's ``(1 − β₂)‖g‖² + β₂v`` with the fused multiply-add XLA puts in it."""
+    pairs = np.empty((2,) + v.shape)
+    if dim == 1:  # fma(β₂, v, (1 − β₂)‖g‖²)
+        np.multiply(norm, norm, out=pairs[0])
+        pairs[0] *= 1.0 - beta2
+        np.copyto(pairs[1], v)
+        return _fma(pairs, _factors(beta2), out=out)
+    np.multiply(v, beta2, out=pairs[0])  # fma(1 − β₂, ‖g‖², β₂v)
+    np.multiply(norm, norm, out=pairs[1])
+    return _fma(pairs, _factors(1.0 - beta2), out=out)
+
+
+def _novograd_half_ema(v: np.ndarray, norm: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``0.5·‖g‖² + 0.5·v`` for ``β₂ = 0.5``: XLA factors ``c·a + c·b`` into ``c·(a + b)`` for ``c`` a
+    power of two, so it computes ``0.5·fma(‖g‖, ‖g‖, v)``, with ``fma = (v, ‖g‖)·(1, ‖g‖)``."""
+    operands = np.empty((2, 2) + v.shape)  # (pairs, factors)
+    np.copyto(operands[0, 0], v)
+    operands[1, 0] = 1.0
+    np.copyto(operands[:, 1], norm)
+    result = _fma(operands[0], operands[1], out=out)
+    result *= 0.5
+    return result
 
 
 # -------------------------------------------------------------------------------------------- specs
