@@ -38,14 +38,20 @@ def starts(n: int) -> np.ndarray:
     return np.column_stack([rng.uniform(-2, 2, n), rng.uniform(-1, 3, n)])
 
 
-def best_time(fn: Callable[[], object], repeats: int) -> float:
-    """The fastest of ``repeats`` timings of ``fn()``, in seconds (the least disturbed run)."""
-    times = []
+def best_times(cases: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """The fastest of ``repeats`` timings of each case, in seconds.
+
+    The cases are timed round-robin (a, b, c, a, b, c, …) rather than one after another, so that a
+    change in the machine's load during the run affects every case alike; the minimum is the run
+    least disturbed by other work.
+    """
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def numpy_baseline(landscape, x0: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for n in sizes:
         x0 = starts(n)
-        repeats = 7 if n <= 1_000 else 3
+        repeats = 7 if n <= 1_000 else 5
         if args.quick:
             repeats = 3 if n <= 1_000 else 1
         cases = {
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if torch_ok:
             cases["torch Adam(fused=True), recorded"] = lambda x0=x0: torch_fused(landscape, x0, STEPS)
-        timings = {name: best_time(fn, repeats) for name, fn in cases.items()}
+        timings = best_times(cases, repeats)
         reference = timings.get("torch Adam(fused=True), recorded")
         for name, seconds in timings.items():
             rate = n * STEPS / seconds / 1e6

@@ -43,7 +43,7 @@ class Rosenbrock(Landscape):
         br = self.b * r
         value = u * u
         value += br * r
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         g[..., 0] = -2.0 * u - 4.0 * px * br
         g[..., 1] = 2.0 * br
         return value, g
@@ -125,7 +125,7 @@ class Himmelblau(Landscape):
         b = px + py * py - 7.0
         value = a * a
         value += b * b
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         # ∂f/∂x = 4x·a + 2b, ∂f/∂y = 2a + 4y·b. The reference trajectories in tests/goldens were made
         # with exactly this operation order: a different rounding shifts Adam paths by ~1e-12.
         np.multiply(px, a, out=g[..., 0])
@@ -182,7 +182,7 @@ class Beale(Landscape):
         t2 = 2.25 - px + px * y2
         t3 = 2.625 - px + px * y3
         value = t1 * t1 + t2 * t2 + t3 * t3
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         # ∂tₖ/∂x = yᵏ − 1, ∂tₖ/∂y = k x yᵏ⁻¹
         g[..., 0] = 2.0 * (t1 * (py - 1.0) + t2 * (y2 - 1.0) + t3 * (y3 - 1.0))
         g[..., 1] = 2.0 * px * (t1 + 2.0 * py * t2 + 3.0 * y2 * t3)
@@ -239,7 +239,7 @@ class Booth(Landscape):
         b = 2.0 * px + py - 5.0
         value = a * a
         value += b * b
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         # ∂f/∂x = 2a + 4b, ∂f/∂y = 4a + 2b
         g[..., 0] = 2.0 * (a + 2.0 * b)
         g[..., 1] = 2.0 * (2.0 * a + b)
@@ -279,7 +279,7 @@ class SixHumpCamel(Landscape):
         px, py = x[..., 0], x[..., 1]
         x2, y2 = px * px, py * py
         value = (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + px * py + (4.0 * y2 - 4.0) * y2
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         # ∂f/∂x = 8x − 8.4x³ + 2x⁵ + y, ∂f/∂y = x − 8y + 16y³
         g[..., 0] = (8.0 - 8.4 * x2 + 2.0 * x2 * x2) * px + py
         g[..., 1] = (16.0 * y2 - 8.0) * py + px
@@ -463,7 +463,7 @@ class MonkeySaddle(Landscape):
         px, py = x[..., 0], x[..., 1]
         x2, y2 = px * px, py * py
         value = px * (x2 - 3.0 * y2)
-        g = np.empty(x.shape)
+        g = np.empty_like(x)
         g[..., 0] = 3.0 * (x2 - y2)
         g[..., 1] = -6.0 * px * py
         return value, g
