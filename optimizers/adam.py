@@ -47,10 +47,11 @@ def adam_update(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, 
     """The moment updates and the bias-corrected step shared by Adam and AdamW (torch order)."""
     beta1, beta2 = hp.betas
     m, v = state["exp_avg"], state["exp_avg_sq"]
-    lerp_(m, g, 1.0 - beta1)
-    v *= beta2
+    # Same operations and order as torch; only the buffers are reused (g is ours to overwrite).
     g_sq = (1.0 - beta2) * g  # torch's addcmul_ rounds (value·g)·g, in that order
     g_sq *= g
+    lerp_(m, g, 1.0 - beta1)
+    v *= beta2
     v += g_sq
     bias_correction1 = 1.0 - bias_power(beta1, t)
     bias_correction2_sqrt = _sqrt(1.0 - bias_power(beta2, t))
@@ -62,7 +63,7 @@ def adam_update(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, 
     denom /= bias_correction2_sqrt
     denom += hp.eps
     # torch's addcdiv_(m, denom, value=-step_size) rounds as x + ((-step_size)·m)/denom.
-    update = m * -step_size
+    update = np.multiply(m, -step_size, out=g)  # g is spent too
     update /= denom
     x += update
 
