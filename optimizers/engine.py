@@ -295,7 +295,6 @@ def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepCon
         grad=grad,
         hessian=hess,
         normal=NormalSource(keys, dim),
-        sign=sign,
     )
 
 

@@ -63,7 +63,6 @@ class StepContext:
     grad: Callable[[np.ndarray], np.ndarray]
     hessian: Callable[[np.ndarray], np.ndarray] | None
     normal: Callable[[int, int], np.ndarray]
-    sign: float = 1.0
     #: ``value(x)`` at the block's current iterate, ``(n,)``, set by the engine before each step
     #: (it has just computed it for the recording), so methods that compare values need not
     #: evaluate the current point again.
