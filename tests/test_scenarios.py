@@ -1,0 +1,237 @@
+"""Page settings: URL encoding round trips, notices for bad links, presets, results tables."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from landscapes import LANDSCAPES, get_landscape
+from optimizers import OPTIMIZERS, SCHEDULES, run
+from scenarios import (
+    Comparison,
+    OptimizerChoice,
+    Playground,
+    RunSettings,
+    decode_comparison,
+    decode_playground,
+    default_comparison,
+    default_playground,
+    encode_comparison,
+    encode_playground,
+    slot_labels,
+)
+from scenarios.presets import PRESETS
+from scenarios.results import results_table, safe_run_slot, steps_to_tolerance, trajectories_csv
+from scenarios.values import ValueProblem, format_number, parse_value, value_grid
+from ui.widget_state import (
+    comparison_state,
+    playground_state,
+    read_comparison,
+    read_playground,
+)
+
+
+def test_defaults_encode_to_an_empty_url() -> None:
+    assert encode_playground(default_playground()) == {}
+    assert encode_comparison(default_comparison()) == {}
+    assert decode_playground({}).settings == default_playground()
+    assert decode_comparison({}).settings == default_comparison()
+
+
+FULL_QUERY = {
+    "landscape": "quadratic", "condition": "50", "angle": "-15", "start": "1,2", "steps": "800",
+    "noise": "0.1", "seed": "3", "clip": "norm", "clip_at": "2", "schedule": "cosine",
+    "schedule.T_max": "300", "opt": "sgd,sgd,lookahead,adam", "o1.lr": "0.1", "o2.lr": "0.01",
+    "o2.nesterov": "1", "o2.momentum": "0.5", "o3.inner": "sgd", "o3.lr": "0.05", "o3.sync_period": "7",
+    "o4.betas": "0.8,0.95", "o4.amsgrad": "1", "tol": "1e-08", "surface": "1",
+}
+
+
+def test_every_setting_survives_a_url_round_trip() -> None:
+    decoded = decode_playground(FULL_QUERY)
+    assert decoded.notices == []
+    settings = decoded.settings
+    assert settings.run.landscape == "quadratic"
+    assert dict(settings.run.landscape_params) == {"condition": 50.0, "angle": -15.0}
+    assert settings.run.start == (1.0, 2.0)
+    assert [s.name for s in settings.slots] == ["sgd", "sgd", "lookahead", "adam"]
+    assert settings.slots[1].value("nesterov") is True
+    assert settings.slots[2].value("inner") == "sgd" and settings.slots[2].value("sync_period") == 7
+    assert settings.slots[3].value("betas") == (0.8, 0.95)
+    assert settings.run.engine_options() == {"noise": 0.1, "seed": 3, "clip_norm": 2.0,
+                                             "schedule": ("cosine", {"T_max": 300, "min_factor": 0.0})}
+    assert encode_playground(settings) == FULL_QUERY
+    assert decode_playground(encode_playground(settings)).settings == settings
+
+
+def test_slots_keep_the_default_lr_until_their_optimizer_changes() -> None:
+    # opt lists the default names: each slot keeps the page default's lr (SGD at 0.001, Adam at 0.1)
+    same = decode_playground({"opt": "sgd,momentum,adam"}).settings
+    assert same == default_playground()
+    swapped = decode_playground({"opt": "adam,momentum,sgd"}).settings
+    assert swapped.slots[0].value("lr") == OPTIMIZERS["adam"].param("lr").default
+    assert swapped.slots[1].value("lr") == 0.001
+
+
+finite = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def playgrounds(draw) -> Playground:
+    landscape = draw(st.sampled_from(sorted(LANDSCAPES)))
+    dim = LANDSCAPES[landscape].dim
+    names = draw(st.lists(st.sampled_from(sorted(OPTIMIZERS)), min_size=1, max_size=8))
+    slots = []
+    for name in names:
+        choice = OptimizerChoice.of(name)
+        if "lr" in dict(choice.hyper):
+            choice = choice.with_values(lr=draw(st.sampled_from(value_grid(OPTIMIZERS[name].param("lr")))))
+        slots.append(choice)
+    schedule = draw(st.sampled_from(sorted(SCHEDULES)))
+    run_settings = RunSettings(
+        landscape=landscape,
+        landscape_params=(("condition", draw(st.sampled_from([1.0, 10.0, 123.5]))), ("angle", 30.0))
+        if landscape == "quadratic" else (),
+        start=tuple(draw(finite) for _ in range(dim)) if draw(st.booleans()) else None,
+        steps=draw(st.integers(1, 5000)), noise=draw(st.sampled_from([0.0, 0.01, 2.5])),
+        seed=draw(st.integers(0, 2**31 - 1)), clip=draw(st.sampled_from(["none", "norm", "value"])),
+        clip_threshold=draw(st.sampled_from([1.0, 0.3])), schedule=schedule,
+        schedule_params=tuple((p.name, p.default) for p in SCHEDULES[schedule].params),
+    )
+    return Playground(run=run_settings, slots=tuple(slots), tolerance=draw(st.sampled_from([1e-6, 1e-3])),
+                      surface=draw(st.booleans()))
+
+
+@given(playgrounds())
+def test_random_playgrounds_round_trip_through_url_and_widgets(settings: Playground) -> None:
+    query = encode_playground(settings)
+    decoded = decode_playground(query)
+    assert decoded.notices == []
+    assert decoded.settings == settings
+    # and through the widgets: settings -> widget values -> settings (the previous settings only
+    # matter for a landscape change, which resets the start)
+    previous = Playground(run=RunSettings(landscape=settings.run.landscape))
+    assert read_playground(playground_state(settings), previous) == settings
+
+
+def test_comparison_round_trips_through_url_and_widgets() -> None:
+    settings = Comparison(mode="learning_rates", landscapes=("booth", "beale"),
+                          slots=(OptimizerChoice.of("rmsprop", alpha=0.9),),
+                          run=RunSettings(landscape="x2_plus_sin", start=(2.0,), steps=50),
+                          learning_rates=(0.01, 0.1, 1.0))
+    query = encode_comparison(settings)
+    assert query == {"mode": "lr", "landscapes": "booth,beale", "start": "2", "steps": "50",
+                     "opt": "rmsprop", "o1.alpha": "0.9", "lrs": "0.01,0.1,1"}
+    assert decode_comparison(query).settings == settings
+    previous = Comparison(run=RunSettings(landscape="x2_plus_sin"))
+    assert read_comparison(comparison_state(settings), previous) == settings
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ({"landscape": "nope"}, "`landscape=nope`: there is no such landscape"),
+    ({"steps": "-5"}, "`steps=-5`: -5 is outside 1 … 5000"),
+    ({"steps": "abc"}, "'abc' is not a whole number"),
+    ({"start": "nan,1"}, "`start=nan,1`"),
+    ({"start": "1"}, "`start=1`"),
+    ({"opt": "adam,foo"}, "unknown optimizer `foo`"),
+    ({"o1.lr": "1e400"}, "not a finite number"),
+    ({"o1.momentum": "2"}, "outside 0 … 0.999"),
+    ({"opt": "adam", "o1.betas": "0.9"}, "is not a pair of numbers"),
+    ({"opt": "adam", "o1.amsgrad": "maybe"}, "not on/off"),
+    ({"schedule": "warp"}, "no such schedule"),
+    ({"clip": "sideways"}, "clipping is one of none, norm, value"),
+    ({"zzz": "1"}, "unknown link parameter `zzz`"),
+    ({"opt": "lookahead", "o1.inner": "lookahead"}, "not one of"),
+])
+def test_bad_links_fall_back_with_a_notice(query: dict, fragment: str) -> None:
+    decoded = decode_playground(query)
+    assert any(fragment in notice for notice in decoded.notices), decoded.notices
+    # what could not be used is at its default, and the rest of the link still applies
+    settings = decoded.settings
+    assert settings.run.steps in (500, )
+    assert settings.run.landscape == "rosenbrock"
+
+
+def test_a_bad_value_keeps_the_good_ones_beside_it() -> None:
+    decoded = decode_playground({"steps": "80", "o1.lr": "abc", "o2.lr": "0.003"})
+    assert decoded.settings.run.steps == 80
+    assert decoded.settings.slots[0].value("lr") == 0.001
+    assert decoded.settings.slots[1].value("lr") == 0.003
+    assert len(decoded.notices) == 1
+
+
+def test_too_many_optimizers_are_cut_with_a_notice() -> None:
+    decoded = decode_playground({"opt": ",".join(["sgd"] * 12)})
+    assert len(decoded.settings.slots) == 8
+    assert "showing the first 8" in decoded.notices[0]
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
+def test_every_preset_decodes_cleanly_and_runs(preset) -> None:
+    decode = decode_playground if preset.page == "playground" else decode_comparison
+    encode = encode_playground if preset.page == "playground" else encode_comparison
+    decoded = decode(preset.query)
+    assert decoded.notices == []
+    # the link the page writes after loading the preset reproduces it
+    assert decode(encode(decoded.settings)).settings == decoded.settings
+    for choice in decoded.settings.slots:
+        assert safe_run_slot(decoded.settings.run, choice, "x").error is None
+
+
+def test_preset_lessons_hold() -> None:
+    too_large = decode_playground(next(p for p in PRESETS if p.key == "lr_too_large").query).settings
+    runs = [safe_run_slot(too_large.run, c, "x").trajectory for c in too_large.slots]
+    assert [bool(t.diverged[0]) for t in runs] == [False, False, True]
+    ravine = decode_playground(next(p for p in PRESETS if p.key == "ravine").query).settings
+    sgd, momentum = (safe_run_slot(ravine.run, c, "x").trajectory for c in ravine.slots)
+    assert momentum.final_loss[0] < 1e-3 * sgd.final_loss[0]
+
+
+def test_labels_tell_slots_apart() -> None:
+    slots = (OptimizerChoice.of("sgd", lr=0.1), OptimizerChoice.of("sgd", lr=0.1, momentum=0.5),
+             OptimizerChoice.of("sgd", lr=0.1), OptimizerChoice.of("lookahead", inner="sgd", lr=0.01))
+    labels = slot_labels(slots)
+    assert len(set(labels)) == 4
+    assert labels[1] == "SGD, lr=0.1, momentum=0.5"
+    assert labels[3] == "Lookahead (SGD), lr=0.01"
+
+
+def test_values_parse_and_format_exactly() -> None:
+    lr = OPTIMIZERS["adam"].param("lr")
+    for value in value_grid(lr) + (0.1 + 0.2, 1e-5, 3.0000000000000004e-3):
+        assert parse_value(lr, format_number(value)) == value
+    with pytest.raises(ValueProblem, match="outside"):
+        parse_value(lr, "11")
+    grid = value_grid(OPTIMIZERS["adam"].param("betas"), (0.9, 0.999))
+    assert {0.9, 0.99, 0.999, 0.9999} <= set(grid) and grid == tuple(sorted(grid))
+    assert 0.0123 in value_grid(lr, (0.0123,))
+
+
+def test_results_table_and_csv() -> None:
+    landscape = get_landscape("quadratic")
+    settings = RunSettings(landscape="quadratic", steps=100)
+    runs = [safe_run_slot(settings, OptimizerChoice.of("sgd", lr=lr), f"lr={lr}") for lr in (0.1, 0.25)]
+    table = results_table(landscape, runs, 1e-6)
+    good, bad = table.to_dict("records")
+    assert bad["outcome"].startswith("diverged at step ")
+    # the first step within tolerance, checked against the loss directly
+    traj = runs[0].trajectory
+    first = int(np.argmax(traj.loss[:, 0] - landscape.optimum_value() <= 1e-6))
+    assert good["steps to f − f* ≤ 1e-06"] == first == steps_to_tolerance(landscape, traj, 1e-6)
+    assert math.isclose(good["final f"], traj.final_loss[0])
+    csv = trajectories_csv(runs).splitlines()
+    assert csv[0] == "optimizer,step,x,y,f,grad_x,grad_y,diverged"
+    assert len(csv) == 1 + 2 * 101
+    assert float(csv[1].split(",")[2]) == traj.path[0, 0, 0]
+
+
+def test_a_refused_combination_is_a_message_not_an_exception() -> None:
+    settings = RunSettings(landscape="quadratic", schedule="power", schedule_params=(("s", -1.0), ("c", 1.0)))
+    slot = safe_run_slot(settings, OptimizerChoice.of("sgd"), "SGD")
+    assert slot.trajectory is None and "could not run" in slot.error
+    # the same settings are fine for the engine when valid
+    assert run("sgd", get_landscape("quadratic"), None, 3, lr=0.1).path.shape == (4, 1, 2)
