@@ -9,8 +9,9 @@ particles for
   loss from the very same landscape object each step and the path and loss recorded, so both
   sides pay the same landscape cost and only the optimizer engines differ;
 
-then the time of one particle × 500 steps for every registered optimizer. All figures come from
-one run on this machine; compare ratios, not absolute numbers.
+then the time of one particle × 500 steps for every registered optimizer, and the server-side time
+of app reruns (``--app`` for that part alone). All figures come from one run on this machine;
+compare ratios, not absolute numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import numpy as np
 
 from landscapes import get_landscape
 from optimizers import OPTIMIZERS, run
+
+from . import app_reruns
 
 STEPS = 500
 LR = 0.01
@@ -106,7 +109,11 @@ def have_torch() -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, skip 100,000 particles")
+    parser.add_argument("--app", action="store_true", help="only the app rerun timings")
     args = parser.parse_args(argv)
+    if args.app:
+        app_reruns.report()
+        return 0
     landscape = get_landscape("rosenbrock")
     sizes = (1, 1_000) if args.quick else (1, 1_000, 100_000)
     torch_ok = have_torch()
@@ -159,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             slow.append(name)
         print(f"  {name:<18} {ms:7.2f}{flag}")
     print(f"{len(OPTIMIZERS)} optimizers; over 10 ms: {', '.join(slow) or 'none'}")
+    app_reruns.report(5 if args.quick else 9)
     return 0
 
 

@@ -1,100 +1,81 @@
-"""The landscape with optimizer paths on it: a contour map in 2-D, the curve in 1-D."""
+"""The landscape with optimizer paths on it (contour map in 2-D, curve in 1-D), animated client-side."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from optimizers import Trajectory
+from .animation import build_animation, explanation_traces
+from .build import assemble
+from .series import Series
+from .style import DEFAULT_STYLE, FigureStyle, style_layout
+from .traces import panel_traces
+from .view import View, curve, padded_range, view_window
 
-#: Okabe–Ito colours: distinguishable with the common forms of colour blindness.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
-
-
-def landscape_grid(landscape, resolution: int = 160) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates and values of ``landscape`` over its view window (float32 values, to keep JSON small)."""
-    (x_lo, x_hi), (y_lo, y_hi) = landscape.bounds
-    xs = np.linspace(x_lo, x_hi, resolution)
-    ys = np.linspace(y_lo, y_hi, resolution)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
-    with np.errstate(all="ignore"):
-        values = np.asarray(landscape(grid), dtype=np.float64)
-    return xs, ys, values
+#: Equal axis scales only when the window is not too elongated: contours and gradient arrows then keep
+#: their true angles; a very long window would leave a thin strip instead.
+MAX_EQUAL_ASPECT = 3.0
 
 
-def _display_values(values: np.ndarray, log_scale: bool) -> tuple[np.ndarray, str]:
-    """Values as drawn: ``log10(f − min + 1)`` where they span decades, else as they are."""
-    if log_scale:
-        return np.log10(values - np.nanmin(values) + 1.0), "log₁₀(f − min + 1)"
-    return values, "f"
+def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
+                     view: View | None = None, grid: tuple | None = None, animate: bool = True,
+                     max_points: int = 1000, max_frames: int = 120, equal_aspect: bool = True) -> go.Figure:
+    """Return the landscape with every series' path, start, optima, saddles and divergence marked.
+
+    Args:
+        landscape: a 1-D or 2-D landscape.
+        series: the runs to draw (particle 0 of each).
+        style: screen or lecture.
+        view: the window; default :func:`figures.view.view_window`.
+        grid: precomputed ``landscape_grid(landscape, view)`` (2-D) or ``curve(landscape, view)`` (1-D),
+            to reuse a cached evaluation; it must match ``view``.
+        animate: add client-side frames with Play/Pause and a step slider (when any run has a step).
+        max_points: rows drawn per path (the divergence row is kept besides).
+        max_frames: frames at most, evenly spread over the steps, first and last included.
+        equal_aspect: one unit is as long on both axes (2-D, unless the window is more than 3:1), so
+            contours and gradient arrows keep their true angles; the plot is then square-ish and
+            centred, with white space beside it in a wide container.
+    """
+    series = list(series)
+    view = view_window(landscape, series) if view is None else view
+    if landscape.dim == 1 and grid is None:
+        grid = curve(landscape, view)
+    animated = animate and bool(series) and any(s.trajectory.path_steps[-1] > 0 for s in series)
+    images: list[dict] = []
+    data = panel_traces(landscape, series, view, style, grid=grid, max_points=max_points,
+                        images=images if animated else None)
+    layout = style_layout(style)
+    layout.update(_axes(landscape, view, grid, equal_aspect))
+    if images:
+        layout["images"] = images
+    frames: list[dict] = []
+    if animated:
+        animation = build_animation(landscape, series, view, style, first_trace=len(data),
+                                    max_frames=max_frames)
+        data += animation.traces
+        data += explanation_traces(landscape.dim, style)
+        frames = animation.frames
+        layout.update(sliders=animation.sliders, updatemenus=animation.updatemenus)
+        layout["margin"] = layout["margin"] | {"b": 20}
+    return assemble(data, layout, frames)
 
 
-def landscape_figure(landscape, trajectories: dict[str, Trajectory], resolution: int = 160) -> go.Figure:
-    """The landscape with each trajectory's first particle drawn as a path, start and optima marked."""
-    fig = go.Figure()
-    if landscape.dim == 1:
-        _one_d(fig, landscape, trajectories)
-    else:
-        _two_d(fig, landscape, trajectories, resolution)
-    fig.update_layout(
-        margin=dict(l=10, r=10, t=30, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        height=520,
-    )
-    return fig
-
-
-def _two_d(fig: go.Figure, landscape, trajectories: dict[str, Trajectory], resolution: int) -> None:
-    xs, ys, values = landscape_grid(landscape, resolution)
-    shown, label = _display_values(values, landscape.log_scale)
-    fig.add_trace(go.Contour(
-        x=xs, y=ys, z=shown.astype(np.float32), colorscale="Viridis", ncontours=30,
-        contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5),
-        colorbar=dict(title=label), hoverinfo="skip", name="landscape", showlegend=False,
-    ))
-    for i, (name, traj) in enumerate(trajectories.items()):
-        path = traj.path[:, 0, :]
-        colour = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(
-            x=path[:, 0], y=path[:, 1], mode="lines+markers", name=name,
-            line=dict(color=colour, width=2.5),
-            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=5, color=colour),
-        ))
-        if traj.diverged[0]:
-            fig.add_trace(go.Scatter(
-                x=path[-1:, 0], y=path[-1:, 1], mode="markers", showlegend=False,
-                name=f"{name} diverged", marker=dict(symbol="x-thin", size=16, color=colour,
-                                                     line=dict(width=3, color=colour)),
-            ))
-    if trajectories:
-        start = next(iter(trajectories.values())).path[0, 0]
-        fig.add_trace(go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="start",
-                                 marker=dict(symbol="circle", size=13, color="white",
-                                             line=dict(width=2.5, color="black"))))
-    if landscape.optima:
-        optima = np.array(landscape.optima, dtype=float)
-        fig.add_trace(go.Scatter(x=optima[:, 0], y=optima[:, 1], mode="markers", name="optimum",
-                                 marker=dict(symbol="star", size=16, color="white",
-                                             line=dict(width=1.5, color="black"))))
-    (x_lo, x_hi), (y_lo, y_hi) = landscape.bounds
-    fig.update_xaxes(range=[x_lo, x_hi], title="x")
-    fig.update_yaxes(range=[y_lo, y_hi], title="y", scaleanchor=None)
-
-
-def _one_d(fig: go.Figure, landscape, trajectories: dict[str, Trajectory]) -> None:
-    ((x_lo, x_hi),) = landscape.bounds
-    xs = np.linspace(x_lo, x_hi, 600)
-    with np.errstate(all="ignore"):
-        ys = np.asarray(landscape(xs[:, None]), dtype=float)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="f(x)", line=dict(color="#555555", width=2)))
-    for i, (name, traj) in enumerate(trajectories.items()):
-        colour = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(
-            x=traj.path[:, 0, 0], y=traj.loss[:, 0] if len(traj.loss_steps) == len(traj.path_steps)
-            else landscape(traj.path[:, 0, :]),
-            mode="lines+markers", name=name, line=dict(color=colour, width=1.5),
-            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7, color=colour),
-        ))
-    fig.update_xaxes(range=[x_lo, x_hi], title="x")
-    fig.update_yaxes(title="f(x)")
+def _axes(landscape: Any, view: View, grid: tuple | None, equal_aspect: bool) -> dict[str, Any]:
+    """Axis settings with ranges fixed to the window (finite by construction)."""
+    if landscape.dim == 2:
+        (x_lo, x_hi), (y_lo, y_hi) = view
+        # No grid lines: the map's own bands and edges are the grid, and lines would cross the image.
+        xaxis = {"range": [x_lo, x_hi], "title": {"text": "x"}, "constrain": "domain", "showgrid": False}
+        yaxis = {"range": [y_lo, y_hi], "title": {"text": "y"}, "constrain": "domain", "showgrid": False}
+        aspect = (x_hi - x_lo) / (y_hi - y_lo)
+        if equal_aspect and 1 / MAX_EQUAL_ASPECT <= aspect <= MAX_EQUAL_ASPECT:
+            yaxis |= {"scaleanchor": "x", "scaleratio": 1}
+        return {"xaxis": xaxis, "yaxis": yaxis}
+    ((x_lo, x_hi),) = view
+    ys = grid[1] if grid is not None else np.zeros(1)
+    y_lo, y_hi = padded_range(ys, 0.06)
+    return {"xaxis": {"range": [x_lo, x_hi], "title": {"text": "x"}},
+            "yaxis": {"range": [y_lo, y_hi], "title": {"text": "f(x)"}}}

@@ -31,10 +31,12 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         "ravine", "Momentum escapes the ravine", "playground",
         {"landscape": "quadratic", "condition": "100", "opt": "sgd,momentum",
-         "o1.lr": "0.019", "o2.lr": "0.019", "steps": "200"},
-        "A bowl 100 times steeper one way than the other. At the largest stable step, SGD zigzags "
-        "across the ravine and creeps along it; momentum averages the zigzag away and accelerates "
-        "along the floor.",
+         "o1.lr": "0.019", "o2.lr": "0.01", "o2.momentum": "0.8", "steps": "200"},
+        "A bowl 100 times steeper one way than the other. At its largest stable step (lr = 0.019 < "
+        "2/λ_max = 0.02) SGD bounces between the steep walls and creeps along the floor: the error "
+        "shrinks by at most (κ−1)/(κ+1) ≈ 0.98 per step. Momentum (lr = 0.01, β = 0.8) averages the "
+        "zigzag away and builds up speed along the floor: f − f* ≈ 10⁻¹² after 200 steps, against "
+        "10⁻³ for SGD.",
     ),
     Preset(
         "saddle", "Saddle point", "playground",

@@ -26,6 +26,7 @@ from scenarios import (
 )
 from scenarios.presets import PRESETS
 from scenarios.results import results_table, safe_run_slot, steps_to_tolerance, trajectories_csv
+from scenarios.settings import effective_params
 from scenarios.values import ValueProblem, format_number, parse_value, value_grid
 from ui.widget_state import (
     comparison_state,
@@ -89,7 +90,8 @@ def playgrounds(draw) -> Playground:
     for name in names:
         choice = OptimizerChoice.of(name)
         if "lr" in dict(choice.hyper):
-            choice = choice.with_values(lr=draw(st.sampled_from(value_grid(OPTIMIZERS[name].param("lr")))))
+            lr = next(p for p in effective_params(choice.spec, dict(choice.hyper)) if p.name == "lr")
+            choice = choice.with_values(lr=draw(st.sampled_from(value_grid(lr))))
         slots.append(choice)
     schedule = draw(st.sampled_from(sorted(SCHEDULES)))
     run_settings = RunSettings(

@@ -1,0 +1,87 @@
+"""Server-side time of Playground and Compare reruns, measured with Streamlit's AppTest.
+
+AppTest runs the real page script in-process (no browser, no websocket), so the figures are the
+time the server spends on a rerun: reading widgets, cached or fresh runs, building figures and
+serialising them. Median of several reruns each.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+#: Six optimizers × 500 steps on Rosenbrock: the issue's yardstick.
+SIX = {"opt": "sgd,momentum,nesterov,adam,rmsprop,lion", "o1.lr": "0.001", "o2.lr": "0.001",
+       "o3.lr": "0.0005", "o4.lr": "0.05", "o5.lr": "0.01", "o6.lr": "0.01", "steps": "500"}
+
+
+def _timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def _open(query: dict[str, str], page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if page:
+        at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _check(at: AppTest) -> None:
+    if at.exception:
+        raise RuntimeError(f"the page raised: {at.exception[0].value}")
+
+
+def measure(repeats: int = 9) -> dict[str, float]:
+    """Seconds per case (medians) and the largest chart's JSON size in bytes."""
+    logging.disable(logging.WARNING)  # AppTest's bare-mode warnings are noise here
+    results: dict[str, float] = {}
+    st.cache_data.clear()
+    at = _open(SIX)
+    results["first run, nothing cached"] = _timed(at.run)
+    _check(at)
+    results["largest chart JSON (bytes)"] = max(len(c.proto.spec) for c in at.get("plotly_chart"))
+    results["rerun, runs cached"] = statistics.median(_timed(at.run) for _ in range(repeats))
+
+    fresh = []
+    for _ in range(repeats):
+        st.cache_data.clear()
+        fresh.append(_timed(at.run))
+    results["rerun, all 6 runs recomputed"] = statistics.median(fresh)
+
+    slider = at.select_slider(key="pg.s4.adam.lr")
+    moved = []
+    for i in range(repeats):
+        value = (0.02, 0.03, 0.04, 0.06, 0.07, 0.08, 0.09, 0.15, 0.2, 0.25, 0.3)[i % 11]
+        st.cache_data.clear() if i == 0 else None
+        slider.set_value(value)
+        moved.append(_timed(at.run))
+        slider = at.select_slider(key="pg.s4.adam.lr")
+    _check(at)
+    results["rerun after moving one lr slider"] = statistics.median(moved)
+
+    compare = _open({}, "pages/compare.py")
+    compare.run()
+    _check(compare)
+    results["Compare page rerun, cached (4 landscapes x 3)"] = statistics.median(
+        _timed(compare.run) for _ in range(repeats))
+    return results
+
+
+def report(repeats: int = 9) -> None:
+    print("\nApp reruns (server side, AppTest; Playground with 6 optimizers x 500 steps on Rosenbrock, "
+          f"median of {repeats}):")
+    for name, value in measure(repeats).items():
+        if "bytes" in name:
+            print(f"  {name:<48} {value / 1e6:8.2f} MB")
+        else:
+            print(f"  {name:<48} {value * 1e3:8.1f} ms")

@@ -1,0 +1,5 @@
+"""Compare: small multiples of optimizers across landscapes or learning rates."""
+
+from ui.compare import render
+
+render()

@@ -1,0 +1,354 @@
+"""Figure builders: trace structure, subsampling, the view window, divergence marks, animation geometry."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from figures import (
+    FigureStyle,
+    Panel,
+    coordinate_figure,
+    curve,
+    display_rows,
+    distance_figure,
+    landscape_figure,
+    landscape_grid,
+    loss_figure,
+    small_multiples,
+    standalone_html,
+    styled_series,
+    surface_figure,
+    view_window,
+)
+from figures.animation import gradient_arrow_length
+from landscapes import get_landscape
+from optimizers import run
+
+ROSENBROCK = get_landscape("rosenbrock")
+X2_SIN = get_landscape("x2_plus_sin")
+
+
+def revalidated(fig: go.Figure) -> go.Figure:
+    """Return ``fig`` after rebuilding a copy with Plotly's full validation (raises on any invalid prop).
+
+    The builders skip validation for speed; this proves they wrote only valid properties.
+    """
+    go.Figure(fig.to_dict())
+    return fig
+
+
+@pytest.fixture(scope="module")
+def rosen_series():
+    return styled_series([
+        ("adam", run("adam", ROSENBROCK, steps=200, lr=0.01, record_state=True)),
+        ("sgd", run("sgd", ROSENBROCK, steps=200, lr=0.001, record_state=True)),
+    ])
+
+
+@pytest.fixture(scope="module")
+def diverged():
+    return styled_series([("sgd lr=1", run("sgd", ROSENBROCK, steps=50, lr=1.0, record_state=True))])
+
+
+def by_name(fig: go.Figure, name: str):
+    return [t for t in fig.data if t.name == name]
+
+
+# --- sampling and view ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n_rows, max_points", [(1, 5), (2, 5), (10, 5), (1001, 100), (5001, 1000), (7, 1)])
+def test_display_rows_bounds(n_rows, max_points):
+    rows = display_rows(n_rows, max_points, keep=(3,))
+    assert rows[0] == 0 and rows[-1] == n_rows - 1
+    assert np.all(np.diff(rows) > 0)
+    assert len(rows) <= max(2, max_points) + 1
+    if n_rows > 3:
+        assert 3 in rows
+    if n_rows <= max_points:
+        assert len(rows) == n_rows
+
+
+def test_display_rows_ignores_out_of_range_keep():
+    assert display_rows(5, 10, keep=(-1, 5, 99)).tolist() == [0, 1, 2, 3, 4]
+    assert display_rows(0, 10).size == 0
+
+
+def test_far_start_widens_view_but_divergent_path_does_not(diverged):
+    far = styled_series([("far", run("adam", ROSENBROCK, np.array([30.0, 30.0]), steps=5, lr=0.1))])[0]
+    view = view_window(ROSENBROCK, [far, diverged[0]])
+    (x_lo, x_hi), (y_lo, y_hi) = view
+    assert x_lo <= -2 and y_lo <= -1 and x_hi > 30 and y_hi > 30
+    # 5% of the widened span beyond the start, not more
+    assert x_hi == pytest.approx(30 + 0.05 * (30 - (-2)))
+    # the diverged particle sits frozen near -1.4e9: far outside the window
+    assert abs(diverged[0].path[-1, 0]) > 1e6 and x_lo > -3
+    assert view_window(ROSENBROCK, diverged) == ROSENBROCK.bounds
+
+
+def test_grid_and_curve_match_the_landscape():
+    xs, ys, values = landscape_grid(ROSENBROCK, ROSENBROCK.bounds, resolution=7)
+    assert values.shape == (7, 7) and values.dtype == np.float64
+    assert values[2, 5] == pytest.approx(float(ROSENBROCK(np.array([xs[5], ys[2]]))))
+    cx, cy = curve(X2_SIN, X2_SIN.bounds, n=11)
+    assert cy[4] == pytest.approx(cx[4] ** 2 + np.sin(cx[4]))
+
+
+# --- the landscape figure --------------------------------------------------------------------------
+
+def test_two_d_structure_and_finite_ranges(rosen_series):
+    fig = landscape_figure(ROSENBROCK, rosen_series, animate=False)
+    revalidated(fig)
+    assert fig.data[0].type == "contour"
+    names = [t.name for t in fig.data]
+    assert {"adam", "sgd", "start", "optimum"} <= set(names)
+    assert by_name(fig, "optimum")[0].marker.symbol == "star"
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert np.all(np.isfinite(axis.range)) and axis.range[1] > axis.range[0]
+    assert list(fig.layout.xaxis.range) == [-2.0, 2.0]
+
+
+def test_one_d_structure():
+    series = styled_series([("sgd lr=1", run("sgd", X2_SIN, steps=30, lr=1.0)),
+                            ("sgd lr=0.1", run("sgd", X2_SIN, steps=30, lr=0.1))])
+    fig = revalidated(landscape_figure(X2_SIN, series))
+    assert fig.data[0].name == "f(x)" and fig.data[0].mode == "lines"
+    path = by_name(fig, "sgd lr=1")[0]
+    assert path.mode == "lines+markers"
+    xs = series[0].path[:, 0]
+    np.testing.assert_allclose(np.asarray(path.y), xs ** 2 + np.sin(xs))  # iterates lie on the curve
+    assert not [t for t in fig.data if t.name.endswith("gradient direction")]  # none in 1-D
+    assert np.all(np.isfinite(fig.layout.yaxis.range))
+
+
+def test_saddles_are_marked():
+    series = styled_series([("sgd", run("sgd", get_landscape("saddle"), steps=20, lr=0.1))])
+    fig = landscape_figure(get_landscape("saddle"), series, animate=False)
+    assert by_name(fig, "saddle point")[0].x == (0.0,)
+
+
+def test_path_is_subsampled_with_divergence_row_kept():
+    trajectory = run("sgd", ROSENBROCK, steps=3000, lr=0.001)
+    fig = landscape_figure(ROSENBROCK, styled_series([("sgd", trajectory)]), animate=False, max_points=100)
+    path = by_name(fig, "sgd")[0]
+    assert len(path.x) <= 100
+    steps = np.asarray(path.customdata)[:, 0]
+    assert steps[0] == 0 and steps[-1] == 3000
+
+
+def test_diverged_run_gets_end_marker_with_step(diverged):
+    k = diverged[0].diverged_at
+    assert k is not None
+    fig = revalidated(landscape_figure(ROSENBROCK, diverged))
+    (marker,) = by_name(fig, "sgd lr=1 diverged")
+    assert marker.marker.symbol == "x-thin" and marker.marker.size >= 16
+    assert f"diverged at step {k}" in marker.hovertext[0]
+    # it sits on the window's edge where the path left it, so it is visible
+    (x_lo, x_hi), (y_lo, y_hi) = ROSENBROCK.bounds
+    assert x_lo <= marker.x[0] <= x_hi and y_lo <= marker.y[0] <= y_hi
+    # the drawn path stops at the divergence row (later rows are frozen copies)
+    assert np.asarray(by_name(fig, "sgd lr=1")[0].customdata)[-1, 0] == k
+
+
+def test_non_finite_grid_values_do_not_break_the_figure(rosen_series):
+    xs, ys, values = landscape_grid(ROSENBROCK, ROSENBROCK.bounds, resolution=20)
+    values[3, 4], values[5, 6] = np.inf, np.nan
+    fig = landscape_figure(ROSENBROCK, rosen_series, grid=(xs, ys, values), animate=False)
+    z = np.asarray(fig.data[0].z)
+    assert z.dtype == np.float32 and np.isnan(z[3, 4]) and np.isfinite(z[0, 0])
+    json.loads(fig.to_json())  # serialises
+
+
+# --- animation ------------------------------------------------------------------------------------
+
+def test_frames_bounded_named_by_step(rosen_series):
+    fig = landscape_figure(ROSENBROCK, rosen_series, max_frames=30)
+    names = [f.name for f in fig.frames]
+    assert 2 <= len(names) <= 30 and names[0] == "0" and names[-1] == "200"
+    slider = fig.layout.sliders[0]
+    assert slider.active == len(names) - 1
+    assert [s.label for s in slider.steps] == names
+    assert {b.label for b in fig.layout.updatemenus[0].buttons} == {"▶ Play", "❚❚ Pause"}
+    animated = set(fig.frames[0].traces)
+    assert all(fig.data[i].type == "scatter" for i in animated)  # SVG, not WebGL
+    assert 0 not in animated  # frames never touch the map
+    frames = fig.to_dict()["frames"]
+    assert all(len(f["data"]) == len(animated) for f in frames)
+
+
+def test_map_is_an_image_when_animated(rosen_series):
+    # plotly.js drops contour layers while frames play with redraw=False; the image survives.
+    fig = revalidated(landscape_figure(ROSENBROCK, rosen_series))
+    assert not [t for t in fig.data if t.type == "contour"]
+    image = fig.layout.images[0]
+    png = base64.b64decode(image.source.split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (image.x, image.sizex) == (-2.0, 4.0) and image.layer == "below"
+    idat = png.index(b"IDAT")
+    length = int.from_bytes(png[idat - 4:idat], "big")
+    rows = zlib.decompress(png[idat + 4: idat + 4 + length])
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    assert len(rows) == height * (width + 1)
+
+
+class _Trace:
+    """Attribute access to a frame's plain-dict trace (frames are stored unvalidated)."""
+
+    def __init__(self, data: dict):
+        self.x = tuple(data["x"])
+        self.y = tuple(data["y"])
+        self.hovertext = tuple(data.get("hovertext", ()))
+
+
+def _frame_traces(fig: go.Figure, step: int, label: str) -> dict[str, _Trace]:
+    frame = next(f for f in fig.to_dict()["frames"] if f["name"] == str(step))
+    out = {}
+    for index, data in zip(frame["traces"], frame["data"], strict=True):
+        name = fig.data[index].name
+        if name.startswith(label + ": "):
+            out[name.split(": ", 1)[1]] = _Trace(data)
+    return out
+
+
+def test_arrow_geometry(rosen_series):
+    fig = landscape_figure(ROSENBROCK, rosen_series, max_frames=500)
+    adam = rosen_series[0]
+    row = 37  # every step is a frame here
+    parts = _frame_traces(fig, row, "adam")
+    x_t, x_next = adam.path[row], adam.path[row + 1]
+    assert parts["current point"].x[0] == pytest.approx(x_t[0])
+    # update arrow: x_{t+1} - x_t at true length
+    update = parts["update"]
+    shift = [update.x[1] - update.x[0], update.y[1] - update.y[0]]
+    np.testing.assert_allclose(shift, x_next - x_t, rtol=1e-9)
+    # gradient arrow: along -∇f (adam used the exact gradient, no noise), fixed display length
+    grad = ROSENBROCK.grad(x_t)
+    arrow = parts["gradient direction"]
+    vec = np.array([arrow.x[1] - arrow.x[0], arrow.y[1] - arrow.y[0]])
+    diagonal = np.hypot(4.0, 4.0)
+    assert np.linalg.norm(vec) == pytest.approx(0.08 * diagonal)
+    assert gradient_arrow_length(ROSENBROCK.bounds) == pytest.approx(0.08 * diagonal)
+    np.testing.assert_allclose(vec / np.linalg.norm(vec), -grad / np.linalg.norm(grad), rtol=1e-9)
+    # the last frame has no update to show
+    last = _frame_traces(fig, 200, "adam")["update"]
+    assert last.x == (None, None)
+
+
+def test_frame_hover_lists_optimizer_state(rosen_series):
+    fig = landscape_figure(ROSENBROCK, rosen_series, max_frames=10)
+    text = _frame_traces(fig, 0, "adam")["current point"].hovertext[0]
+    assert "step 0" in text and "exp_avg = (" in text and "exp_avg_sq" in text
+    m = rosen_series[0].trajectory.state["exp_avg"][0, 0]
+    assert f"{m[0]:.4g}".replace("-", "−") in text
+
+
+def test_one_d_update_arrow_follows_the_curve():
+    series = styled_series([("sgd", run("sgd", X2_SIN, steps=10, lr=1.0, record_state=True))])
+    fig = landscape_figure(X2_SIN, series)
+    update = _frame_traces(fig, 3, "sgd")["update"]
+    x3, x4 = series[0].path[3, 0], series[0].path[4, 0]
+    np.testing.assert_allclose(update.x, [x3, x4])
+    np.testing.assert_allclose(update.y, [x3 ** 2 + np.sin(x3), x4 ** 2 + np.sin(x4)])
+    assert "gradient = " in _frame_traces(fig, 3, "sgd")["current point"].hovertext[0]
+
+
+def test_playground_json_size_and_lecture_style():
+    configs = [("adam", 0.01), ("sgd", 0.001), ("momentum", 0.001), ("rmsprop", 0.01), ("adagrad", 0.1),
+               ("nesterov", 0.001)]
+    series = styled_series([(n, run(n, ROSENBROCK, steps=500, lr=lr, record_state=True))
+                            for n, lr in configs])
+    fig = landscape_figure(ROSENBROCK, series)
+    assert len(fig.to_json()) < 2_000_000
+    lecture = landscape_figure(ROSENBROCK, series[:1], style=FigureStyle(lecture=True))
+    assert lecture.layout.font.size > fig.layout.font.size
+    assert lecture.layout.template.layout.paper_bgcolor == "white"
+
+
+# --- side figures ---------------------------------------------------------------------------------
+
+def test_loss_gap_on_log_axis(rosen_series, diverged):
+    fig = revalidated(loss_figure(ROSENBROCK, rosen_series + diverged))
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.yaxis.title.text == "f − f* (log scale)"
+    adam = by_name(fig, "adam")[0]
+    trajectory = rosen_series[0].trajectory
+    x = trajectory.path[np.asarray(adam.x, dtype=int), 0]
+    expected = (1 - x[:, 0]) ** 2 + 100 * (x[:, 1] - x[:, 0] ** 2) ** 2  # f* = 0 at (1, 1)
+    np.testing.assert_allclose(adam.y, np.maximum(expected, 1e-16), rtol=1e-9)
+    np.testing.assert_allclose(adam.customdata, expected, rtol=1e-9)  # hover shows the true f
+    (end,) = by_name(fig, "sgd lr=1 diverged")
+    assert f"diverged at step {diverged[0].diverged_at}" in end.hovertext[0]
+
+
+def test_loss_gap_for_a_maximize_landscape():
+    landscape = get_landscape("sin_minus_square")
+    series = styled_series([("sgd", run("sgd", landscape, steps=20, lr=0.01, maximize=True))])
+    fig = loss_figure(landscape, series)
+    best = landscape.optimum_value()
+    f = series[0].trajectory.loss[:, 0]
+    np.testing.assert_allclose(fig.data[0].y, np.maximum(best - f, 1e-16))
+    assert fig.layout.yaxis.title.text.startswith("f* − f")
+
+
+def test_distance_to_optimum_and_gradient_norm_fallback(rosen_series):
+    fig = distance_figure(ROSENBROCK, rosen_series)
+    adam = fig.data[0]
+    distance = np.linalg.norm(rosen_series[0].path - [1.0, 1.0], axis=1)  # the only minimum: (1, 1)
+    np.testing.assert_allclose(adam.y, np.maximum(distance, 1e-16))
+    saddle = get_landscape("saddle")
+    series = styled_series([("sgd", run("sgd", saddle, steps=20, lr=0.1))])
+    fig = distance_figure(saddle, series)
+    assert "∇f" in fig.layout.yaxis.title.text and fig.layout.yaxis.type == "log"
+    np.testing.assert_allclose(fig.data[0].y, np.linalg.norm(saddle.grad(series[0].path), axis=1))
+
+
+def test_coordinate_figure_one_d():
+    series = styled_series([("sgd", run("sgd", X2_SIN, steps=15, lr=0.1))])
+    fig = revalidated(coordinate_figure(X2_SIN, series))
+    np.testing.assert_allclose(fig.data[0].y, series[0].path[:, 0])
+    assert [s.y0 for s in fig.layout.shapes] == pytest.approx([X2_SIN.optima[0][0]])
+    assert fig.layout.shapes[0].line.dash == "dot"
+
+
+def test_surface_figure(rosen_series, diverged):
+    fig = revalidated(surface_figure(ROSENBROCK, rosen_series + diverged))
+    assert fig.data[0].type == "surface"
+    z_max = fig.layout.scene.zaxis.range[1]
+    for trace in fig.data[1:]:
+        z = np.asarray(trace.z, dtype=float)
+        assert np.all(z[np.isfinite(z)] <= z_max)  # the runaway does not stretch the scale
+    with pytest.raises(ValueError):
+        surface_figure(X2_SIN, [])
+
+
+def test_small_multiples(rosen_series):
+    himmelblau = get_landscape("himmelblau")
+    def runs(landscape, lr):
+        items = [(name, run(name, landscape, steps=30, lr=lr)) for name in ("adam", "sgd")]
+        return tuple(styled_series(items))
+
+    panels = [Panel(f"lr = {lr}", himmelblau, runs(himmelblau, lr)) for lr in (0.001, 0.01, 0.1)]
+    panels.append(Panel("1-D", X2_SIN, runs(X2_SIN, 0.01)))
+    fig = revalidated(small_multiples(panels, columns=2))
+    assert [a.text for a in fig.layout.annotations] == ["lr = 0.001", "lr = 0.01", "lr = 0.1", "1-D"]
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    assert len(shown) == len(set(shown)) and {"adam", "sgd", "start"} <= set(shown)
+    assert not any(t.showscale for t in fig.data if t.type == "contour")
+    one_row = small_multiples(panels[:2], columns=2)
+    assert fig.layout.height > one_row.layout.height
+
+
+def test_standalone_html(rosen_series):
+    fig = landscape_figure(ROSENBROCK, rosen_series, max_frames=20)
+    page = standalone_html(fig, "Rosenbrock <adam>").decode("utf-8")
+    assert "<title>Rosenbrock &lt;adam&gt;</title>" in page
+    assert len(page) > 1_000_000  # plotly.js inlined: works offline
+    compact = page.replace(" ", "")
+    assert "Plotly.newPlot" in page and "Plotly.addFrames" in page  # the frames are shipped with the page
+    assert '"name":"200"' in compact and '"name":"0"' in compact  # first and last frame

@@ -1,0 +1,22 @@
+"""Cached computations behind the pages, keyed by small immutable settings (never by arrays).
+
+Caches are bounded: a classroom of students moving sliders must not grow the server's memory.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scenarios.results import SlotRun, safe_run_slot
+from scenarios.settings import OptimizerChoice, RunSettings
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def slot_run(run: RunSettings, choice: OptimizerChoice, label: str) -> SlotRun:
+    """One slot's trajectory (or the reason it could not run), computed once per setting."""
+    return safe_run_slot(run, choice, label)
+
+
+def slot_runs(run: RunSettings, slots: tuple[OptimizerChoice, ...], labels: list[str]) -> list[SlotRun]:
+    """Every slot's run, each cached on its own so changing one slider recomputes one slot."""
+    return [slot_run(run, choice, label) for choice, label in zip(slots, labels, strict=True)]
