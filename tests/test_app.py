@@ -232,3 +232,33 @@ def test_big_runs_keep_figures_light() -> None:
     assert_clean(at)
     sizes = [len(chart.proto.spec) for chart in at.get("plotly_chart")]
     assert max(sizes) < 2_000_000, sizes
+
+
+@pytest.mark.parametrize("schedule", ["step", "piecewise", "exponential", "power", "cosine", "linear_warmup",
+                                      "one_cycle", "plateau"])
+def test_every_schedule_has_working_controls(schedule: str) -> None:
+    at = open_app({"landscape": "quadratic", "opt": "sgd,adam", "o1.lr": "0.1", "steps": "150"})
+    at.selectbox(key="pg.schedule").set_value(schedule).run()
+    assert_clean(at)
+    settings = at.session_state["playground.settings"]
+    assert settings.run.schedule == schedule
+    fresh = open_app(encode_playground(settings))
+    assert fresh.session_state["playground.settings"] == settings
+
+
+def test_inspecting_a_step_shows_state_and_survives_fewer_steps() -> None:
+    at = open_app({"landscape": "quadratic", "opt": "adam", "o1.lr": "0.1", "steps": "100"})
+    at.slider(key="pg.inspect").set_value(10).run()
+    table = at.dataframe[1].value
+    assert table["step"][0] == 10 and "exp_avg" in table.columns and "update Δx" in table.columns
+    at.slider(key="pg.steps").set_value(5).run()
+    assert_clean(at)
+    assert at.dataframe[1].value["step"][0] <= 5
+
+
+def test_link_notices_stay_until_the_settings_change() -> None:
+    at = open_app({"steps": "abc"})
+    at.run()  # an unrelated rerun keeps the notice
+    assert any("`steps=abc`" in w.value for w in at.warning)
+    at.slider(key="pg.steps").set_value(42).run()
+    assert not any("could not be used" in w.value for w in at.warning)

@@ -126,11 +126,11 @@ def _lr_panels(settings: Comparison) -> tuple[list[Panel], list[SlotRun], pd.Dat
 def render() -> None:
     """Draw the Compare page."""
     frame = page_frame("Compare", "🔲")
-    settings, notices = load_settings(PAGE, decode_comparison, comparison_state, default_comparison())
+    settings = load_settings(PAGE, decode_comparison, comparison_state, default_comparison())
     settings = read_comparison(st.session_state, settings)
     _push(comparison_state(settings))
     _sidebar(settings, frame)
-    store_settings(PAGE, settings, encode_comparison(settings), frame.lecture)
+    notices = store_settings(PAGE, settings, encode_comparison(settings), frame.lecture)
     style = FigureStyle(lecture=True, height=760) if frame.lecture else FigureStyle()
 
     st.title("Compare")

@@ -65,31 +65,31 @@ def _page_query() -> dict[str, str]:
 
 
 def load_settings(page: str, decode: Callable[[Mapping[str, str]], Decoded],
-                  to_state: Callable[[Any], dict[str, Any]], default: Any) -> tuple[Any, list[str]]:
+                  to_state: Callable[[Any], dict[str, Any]], default: Any) -> Any:
     """The settings this run starts from, pushed into the page's widgets when they must change.
 
-    The URL wins when it differs from what this session last wrote (a link was opened, or a preset
-    loaded); an empty URL after a page switch restores what the session had. Returns the settings
-    and the notices about link parameters that could not be used.
+    The URL is read once per session and page: when the page first runs (a link was opened). After
+    that the widgets are the truth. A rerun triggered by a widget can carry the browser's URL from
+    before this session's last URL write arrived, so reading it again would undo fast slider moves.
+    Presets and "reset" load URL parameters through :func:`apply_query` instead. After a page
+    switch the widgets are gone and the remembered settings are shown again.
+    Returns the settings; the notices about link parameters that could not be used are kept for
+    :func:`store_settings`.
     """
     ss = st.session_state
-    query = _page_query()
     remembered = ss.get(f"{page}.settings")
-    notices: list[str] = ss.get(f"{page}.notices", [])
-    if query != ss.get(f"{page}.url"):
-        if not query and remembered is not None:
-            settings = remembered
-        else:
-            decoded = decode(query)
-            settings, notices = decoded.settings, decoded.notices
+    if f"{page}.url" not in ss:
+        decoded = decode(_page_query())
+        settings = decoded.settings
+        ss[f"{page}.settings"] = settings  # the notices stay until these settings change
+        ss[f"{page}.notices"] = decoded.notices
         _push(to_state(settings))
     else:
         settings = remembered if remembered is not None else default
         sentinel = next(iter(to_state(settings)))
         if sentinel not in ss:  # widgets were cleared by a page switch: show the settings again
             _push(to_state(settings))
-    ss[f"{page}.notices"] = notices
-    return settings, notices
+    return settings
 
 
 def _push(state: Mapping[str, Any]) -> None:
@@ -106,15 +106,21 @@ def apply_query(page: str, query: Mapping[str, str], decode: Callable[[Mapping[s
     st.session_state[f"{page}.notices"] = decoded.notices
 
 
-def store_settings(page: str, settings: Any, encoded: dict[str, str], lecture: bool) -> None:
-    """Remember the settings and write them to the URL (only when the URL must change)."""
+def store_settings(page: str, settings: Any, encoded: dict[str, str], lecture: bool) -> list[str]:
+    """Remember the settings and write them to the URL; returns the link notices still to show.
+
+    Notices about a link stay until the settings change.
+
+    Written on every run, not only when the incoming URL differs: the incoming URL may be stale
+    (see :func:`load_settings`), and skipping a write would leave the address bar behind the page.
+    """
     ss = st.session_state
     if ss.get(f"{page}.settings") != settings:
         ss[f"{page}.notices"] = []
     ss[f"{page}.settings"] = settings
-    if encoded != _page_query() or lecture != _lecture_from_url():
-        st.query_params.from_dict(encoded | ({LECTURE_KEY: "1"} if lecture else {}))
+    st.query_params.from_dict(encoded | ({LECTURE_KEY: "1"} if lecture else {}))
     ss[f"{page}.url"] = dict(encoded)
+    return ss.get(f"{page}.notices", [])
 
 
 def share_links(encoded: Mapping[str, str], page_path: str) -> dict[str, str]:

@@ -129,12 +129,12 @@ def render() -> None:
     from .frame import page_frame
 
     frame = page_frame("Playground", "🧭")
-    settings, notices = load_settings(PAGE, decode_playground, playground_state, default_playground())
+    settings = load_settings(PAGE, decode_playground, playground_state, default_playground())
     settings = _current(settings)
     _push(playground_state(settings))
     _sidebar(settings, frame)
     encoded = encode_playground(settings)
-    store_settings(PAGE, settings, encoded, frame.lecture)
+    notices = store_settings(PAGE, settings, encoded, frame.lecture)
 
     landscape = settings.run.build_landscape()
     st.title("Optimizer playground" if not frame.lecture else landscape.title)
