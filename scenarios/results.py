@@ -26,11 +26,14 @@ class SlotRun:
 def run_slot(settings: RunSettings, choice: OptimizerChoice) -> Trajectory:
     """One particle of ``choice`` from the settings' start, with state recorded for the scrubber.
 
+    A landscape whose natural task is maximizing (25 sin x − x²) is climbed: gradient ascent.
+
     Raises HyperparameterError or ValueError for a combination the engine refuses.
     """
     landscape = settings.build_landscape()
     return run(choice.name, landscape, np.array(settings.start_point(), dtype=float), settings.steps,
-               record_state=True, **settings.engine_options(), **dict(choice.hyper))
+               record_state=True, maximize=landscape.goal == "maximize", **settings.engine_options(),
+               **dict(choice.hyper))
 
 
 def safe_run_slot(settings: RunSettings, choice: OptimizerChoice, label: str) -> SlotRun:

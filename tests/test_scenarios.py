@@ -237,3 +237,16 @@ def test_a_refused_combination_is_a_message_not_an_exception() -> None:
     assert slot.trajectory is None and "could not run" in slot.error
     # the same settings are fine for the engine when valid
     assert run("sgd", get_landscape("quadratic"), None, 3, lr=0.1).path.shape == (4, 1, 2)
+
+
+def test_a_maximize_landscape_is_climbed() -> None:
+    """The course notes' 25 sin x − x² from x = −2: gradient ascent ends at the local maximum."""
+    settings = RunSettings(landscape="sin_minus_square", steps=200)
+    traj = safe_run_slot(settings, OptimizerChoice.of("sgd", lr=0.01), "SGD").trajectory
+    landscape = get_landscape("sin_minus_square")
+    assert traj.final_x[0, 0] == pytest.approx(landscape.maxima[0][0], abs=1e-6)
+    assert traj.final_loss[0] > traj.loss[0, 0]
+    slot = safe_run_slot(settings, OptimizerChoice.of("sgd", lr=0.01), "SGD")
+    table = results_table(landscape, [slot], 1e-6)
+    # the gap to the best maximum is what separates the local from the global one
+    assert table["f − f*"][0] == pytest.approx(landscape.optimum_value() - traj.final_loss[0])
