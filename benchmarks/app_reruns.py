@@ -47,7 +47,7 @@ def measure(repeats: int = 9) -> dict[str, float]:
     results: dict[str, float] = {}
     st.cache_data.clear()
     at = _open(SIX)
-    results["first run, nothing cached"] = _timed(at.run)
+    results["first run in a fresh process (imports too)"] = _timed(at.run)
     _check(at)
     results["largest chart JSON (bytes)"] = max(len(c.proto.spec) for c in at.get("plotly_chart"))
     results["rerun, runs cached"] = statistics.median(_timed(at.run) for _ in range(repeats))
