@@ -15,6 +15,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from figures import landscape_figure, styled_series
+from scenarios import decode_playground, slot_labels
+from scenarios.results import safe_run_slot
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 #: Six optimizers × 500 steps on Rosenbrock: the issue's yardstick.
 SIX = {"opt": "sgd,momentum,nesterov,adam,rmsprop,lion", "o1.lr": "0.001", "o2.lr": "0.001",
@@ -77,6 +81,17 @@ def measure(repeats: int = 9) -> dict[str, float]:
     return results
 
 
+def figure_costs(steps: int, repeats: int = 9) -> tuple[float, int]:
+    """Median seconds to build the animated landscape figure for the six runs, and its JSON size."""
+    settings = decode_playground(SIX | {"steps": str(steps)}).settings
+    runs = [safe_run_slot(settings.run, c, label) for c, label in
+            zip(settings.slots, slot_labels(settings.slots), strict=True)]
+    series = styled_series([(r.label, r.trajectory) for r in runs])
+    landscape = settings.run.build_landscape()
+    seconds = statistics.median(_timed(lambda: landscape_figure(landscape, series)) for _ in range(repeats))
+    return seconds, len(landscape_figure(landscape, series).to_json())
+
+
 def report(repeats: int = 9) -> None:
     print("\nApp reruns (server side, AppTest; Playground with 6 optimizers x 500 steps on Rosenbrock, "
           f"median of {repeats}):")
@@ -85,3 +100,7 @@ def report(repeats: int = 9) -> None:
             print(f"  {name:<48} {value / 1e6:8.2f} MB")
         else:
             print(f"  {name:<48} {value * 1e3:8.1f} ms")
+    for steps in (500, 5000):
+        seconds, size = figure_costs(steps, repeats)
+        print(f"  landscape figure, 6 x {steps} steps: build {seconds * 1e3:.1f} ms, "
+              f"JSON {size / 1e6:.2f} MB")

@@ -21,11 +21,14 @@ from optimizers import OPTIMIZERS, SCHEDULES, HyperParam
 
 from .settings import (
     CLIP_MODES,
+    CLIP_THRESHOLD,
     LANDSCAPE_PARAMS,
     MAX_LEARNING_RATES,
     MAX_PANELS,
     MAX_SLOTS,
     MAX_STEPS,
+    NOISE,
+    TOLERANCE,
     Comparison,
     OptimizerChoice,
     Playground,
@@ -43,9 +46,6 @@ FRAME_KEYS = ("lecture",)
 
 _STEPS = HyperParam("steps", 300, "", low=1, high=MAX_STEPS, kind="int")
 _SEED = HyperParam("seed", 0, "", low=0, high=2**31 - 1, kind="int")
-_NOISE = HyperParam("noise", 0.0, "", low=0.0, high=100.0)
-_CLIP_AT = HyperParam("clip_at", 1.0, "", low=1e-6, high=1e6, log=True)
-_TOLERANCE = HyperParam("tol", 1e-6, "", low=1e-15, high=1.0, log=True)
 _LR = HyperParam("lr", 0.01, "", low=1e-6, high=100.0, log=True)
 _BOOL = HyperParam("flag", False, "", kind="bool")
 
@@ -125,10 +125,10 @@ def _decode_run(reader: _Reader, default: RunSettings) -> RunSettings:
     return replace(
         run,
         steps=reader.value("steps", _STEPS, run.steps),
-        noise=reader.value("noise", _NOISE, run.noise),
+        noise=reader.value("noise", NOISE, run.noise),
         seed=reader.value("seed", _SEED, run.seed),
         clip=clip or run.clip,
-        clip_threshold=reader.value("clip_at", _CLIP_AT, run.clip_threshold),
+        clip_threshold=reader.value("clip_at", CLIP_THRESHOLD, run.clip_threshold),
         schedule=schedule,
         schedule_params=tuple(schedule_params.items()),
     )
@@ -250,7 +250,7 @@ def decode_playground(query: Mapping[str, str], default: Playground | None = Non
     reader = _Reader(query)
     run = _decode_run(reader, default.run)
     slots = _decode_slots(reader, default.slots)
-    settings = Playground(run=run, slots=slots, tolerance=reader.value("tol", _TOLERANCE, default.tolerance),
+    settings = Playground(run=run, slots=slots, tolerance=reader.value("tol", TOLERANCE, default.tolerance),
                           surface=_flag(reader, "surface", default.surface))
     return Decoded(settings, reader.finish())
 

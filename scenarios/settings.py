@@ -34,6 +34,11 @@ LANDSCAPE_PARAMS: dict[str, tuple[HyperParam, ...]] = {
 #: The engine's gradient clipping modes (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 CLIP_MODES = ("none", "norm", "value")
 
+#: Ranges of the engine-wide options: what a link may hold and what the controls offer.
+NOISE = HyperParam("noise", 0.0, "Gradient noise σ", low=0.0, high=100.0, log=True)
+CLIP_THRESHOLD = HyperParam("clip_at", 1.0, "Clipping threshold", low=1e-6, high=1e6, log=True)
+TOLERANCE = HyperParam("tol", 1e-6, "Tolerance for steps to reach", low=1e-15, high=1.0, log=True)
+
 Hyper = tuple[tuple[str, Any], ...]
 
 

@@ -149,9 +149,9 @@ def test_settings_round_trip_through_the_url() -> None:
     assert_clean(at)
     settings = at.session_state["playground.settings"]
     url = {key: at.query_params[key] for key in at.query_params}
-    assert url == {k: v for k, v in encode_playground(settings).items()}
+    assert url == encode_playground(settings)
     assert url["opt"] == "sgd,momentum,adam,lookahead" and url["o4.inner"] == "sgd"
-    fresh = open_app({k: v for k, v in url.items()})
+    fresh = open_app(url)
     assert_clean(fresh)
     assert not any("could not be used" in w.value for w in fresh.warning)
     assert fresh.session_state["playground.settings"] == settings

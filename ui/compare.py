@@ -21,6 +21,7 @@ from scenarios.settings import (
     Comparison,
     OptimizerChoice,
     default_comparison,
+    effective_params,
     slot_labels,
     with_landscape,
 )
@@ -28,19 +29,23 @@ from scenarios.values import format_number, value_grid
 
 from .cache import slot_runs
 from .controls import param_control
-from .frame import apply_query, lecture_toggle, load_settings, page_frame, share_panel, store_settings
+from .frame import (
+    apply_query,
+    chart,
+    lecture_toggle,
+    load_settings,
+    page_frame,
+    push_state,
+    share_panel,
+    show_notices,
+    store_settings,
+)
 from .sidebar import landscape_section, presets_section, run_options_section, slots_section
 from .widget_state import comparison_state, read_comparison, read_slots, slot_key, slot_name_key, slots_state
 
 PAGE = "compare"
 PAGE_PATH = "pages/compare.py"
 _MODES = {"landscapes": "Several landscapes", "learning_rates": "Several learning rates"}
-_CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-def _push(state: Mapping) -> None:
-    for key, value in state.items():
-        st.session_state[key] = value
 
 
 def _lr_options(settings: Comparison) -> list[float]:
@@ -53,7 +58,7 @@ def _sidebar(settings: Comparison, lecture) -> None:
         apply_query(PAGE, query, decode_comparison, comparison_state)
 
     def store_slots(slots: tuple[OptimizerChoice, ...]) -> None:
-        _push(slots_state("cmp", slots))
+        push_state(slots_state("cmp", slots))
 
     with st.sidebar:
         presets_section(presets_for(PAGE), load)
@@ -76,8 +81,6 @@ def _sidebar(settings: Comparison, lecture) -> None:
                            max_selections=MAX_LEARNING_RATES, format_func=format_number,
                            help="One panel per learning rate.")
             with st.expander(f"{slot.title}: other hyperparameters"):
-                from scenarios.settings import effective_params
-
                 for param in effective_params(slot.spec, dict(slot.hyper)):
                     if param.name != "lr":
                         param_control(param, slot_key("cmp", 0, slot.name, param.name))
@@ -93,7 +96,7 @@ def _landscape_panels(settings: Comparison) -> tuple[list[Panel], list[SlotRun],
     labels = slot_labels(settings.slots)
     panels, all_runs, tables = [], [], []
     for name in settings.landscapes:
-        run = replace(with_landscape(settings.run, name), steps=settings.run.steps)
+        run = with_landscape(settings.run, name)
         runs = slot_runs(run, settings.slots, labels)
         landscape = run.build_landscape()
         drawn = [r for r in runs if r.trajectory is not None]
@@ -128,20 +131,19 @@ def render() -> None:
     frame = page_frame("Compare", "🔲")
     settings = load_settings(PAGE, decode_comparison, comparison_state, default_comparison())
     settings = read_comparison(st.session_state, settings)
-    _push(comparison_state(settings))
+    push_state(comparison_state(settings))
     _sidebar(settings, frame)
     notices = store_settings(PAGE, settings, encode_comparison(settings), frame.lecture)
     style = FigureStyle(lecture=True, height=760) if frame.lecture else FigureStyle()
 
     st.title("Compare")
-    if notices:
-        st.warning("Some settings in the link could not be used:\n\n" + "\n".join(f"- {n}" for n in notices))
+    show_notices(notices)
     if settings.mode == "landscapes":
         if not st.session_state.get("cmp.landscapes"):
             st.info("Pick at least one landscape in the sidebar.")
         panels, runs, tables = _landscape_panels(settings)
         figure = small_multiples(panels, columns=min(3, len(panels)), style=style)
-        st.plotly_chart(figure, key="cmp.grid", width="stretch", theme=None, config=_CHART_CONFIG)
+        chart(figure, "cmp.grid")
         st.caption("Each panel is one landscape with every optimizer's path from that landscape's default "
                    "start (○); stars mark the known optima, ✕ a divergence.")
         st.subheader("Results")
@@ -152,11 +154,10 @@ def render() -> None:
         panels, runs, table, (landscape, series) = _lr_panels(settings)
         st.markdown(f"**{settings.slots[0].title}** on **{landscape.title}**, {settings.run.steps} steps")
         figure = small_multiples(panels, columns=min(4, len(panels)), style=style)
-        st.plotly_chart(figure, key="cmp.grid", width="stretch", theme=None, config=_CHART_CONFIG)
+        chart(figure, "cmp.grid")
         st.caption("One panel per learning rate, same start and steps: too small crawls, too large "
                    "oscillates or diverges (✕).")
-        st.plotly_chart(loss_figure(landscape, series, style=style), key="cmp.loss", width="stretch",
-                        theme=None, config=_CHART_CONFIG)
+        chart(loss_figure(landscape, series, style=style), "cmp.loss")
         st.caption("Loss against step for every learning rate.")
         st.subheader("Results")
         st.dataframe(table, hide_index=True, width="stretch")

@@ -83,25 +83,41 @@ def load_settings(page: str, decode: Callable[[Mapping[str, str]], Decoded],
         settings = decoded.settings
         ss[f"{page}.settings"] = settings  # the notices stay until these settings change
         ss[f"{page}.notices"] = decoded.notices
-        _push(to_state(settings))
+        push_state(to_state(settings))
     else:
         settings = remembered if remembered is not None else default
         sentinel = next(iter(to_state(settings)))
         if sentinel not in ss:  # widgets were cleared by a page switch: show the settings again
-            _push(to_state(settings))
+            push_state(to_state(settings))
     return settings
 
 
-def _push(state: Mapping[str, Any]) -> None:
+def push_state(state: Mapping[str, Any]) -> None:
+    """Set widget values (before the widgets are drawn, or from a callback)."""
     for key, value in state.items():
         st.session_state[key] = value
+
+
+#: Plotly's toolbar: no logo, and its camera saves a PNG at twice the screen size.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def chart(fig: Any, key: str) -> None:
+    """Draw a figure with its own template (as exported), full width."""
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG)
+
+
+def show_notices(notices: list[str]) -> None:
+    """The link parameters that could not be used, one line each."""
+    if notices:
+        st.warning("Some settings in the link could not be used:\n\n" + "\n".join(f"- {n}" for n in notices))
 
 
 def apply_query(page: str, query: Mapping[str, str], decode: Callable[[Mapping[str, str]], Decoded],
                 to_state: Callable[[Any], dict[str, Any]]) -> None:
     """Load settings from URL parameters now (a preset, or "reset"): a widget callback."""
     decoded = decode(query)
-    _push(to_state(decoded.settings))
+    push_state(to_state(decoded.settings))
     st.session_state[f"{page}.settings"] = decoded.settings
     st.session_state[f"{page}.notices"] = decoded.notices
 

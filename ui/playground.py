@@ -17,27 +17,29 @@ from figures import (
     styled_series,
     surface_figure,
 )
-from optimizers import HyperParam
 from scenarios.codec import decode_playground, encode_playground
 from scenarios.presets import presets_for
 from scenarios.results import SlotRun, results_table, trajectories_csv
-from scenarios.settings import OptimizerChoice, Playground, default_playground, slot_labels
+from scenarios.settings import TOLERANCE, OptimizerChoice, Playground, default_playground, slot_labels
 from scenarios.values import value_grid
 
 from .cache import slot_runs
-from .frame import Frame, apply_query, lecture_toggle, load_settings, share_panel, store_settings
+from .frame import (
+    Frame,
+    apply_query,
+    chart,
+    lecture_toggle,
+    load_settings,
+    push_state,
+    share_panel,
+    show_notices,
+    store_settings,
+)
 from .sidebar import landscape_section, presets_section, run_options_section, slots_section
 from .widget_state import playground_state, read_playground, read_slots, slots_state
 
 PAGE = "playground"
 PAGE_PATH = "app.py"
-_TOLERANCE = HyperParam("tol", 1e-6, "", low=1e-12, high=1.0, log=True)
-_CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-def _push(state: Mapping) -> None:
-    for key, value in state.items():
-        st.session_state[key] = value
 
 
 def _current(previous: Playground) -> Playground:
@@ -49,7 +51,7 @@ def _sidebar(settings: Playground, frame: Frame) -> None:
         apply_query(PAGE, query, decode_playground, playground_state)
 
     def store_slots(slots: tuple[OptimizerChoice, ...]) -> None:
-        _push(slots_state("pg", slots))
+        push_state(slots_state("pg", slots))
 
     with st.sidebar:
         presets_section(presets_for(PAGE), load)
@@ -62,7 +64,7 @@ def _sidebar(settings: Playground, frame: Frame) -> None:
         run_options_section("pg", settings.run)
         st.subheader("Display")
         st.select_slider("Tolerance for “steps to reach”",
-                         options=value_grid(_TOLERANCE, (settings.tolerance,)), key="pg.tol",
+                         options=value_grid(TOLERANCE, (settings.tolerance,)), key="pg.tol",
                          format_func=lambda v: f"{v:g}",
                          help="A run has converged once f − f* (or ‖∇f‖ without a known optimum) is "
                               "this small.")
@@ -72,10 +74,6 @@ def _sidebar(settings: Playground, frame: Frame) -> None:
         lecture_toggle(frame)
         with st.expander("Share this view"):
             share_panel(encode_playground(settings), PAGE_PATH)
-
-
-def _chart(fig, key: str) -> None:
-    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=_CHART_CONFIG)
 
 
 def _divergence_notes(runs: list[SlotRun]) -> None:
@@ -131,7 +129,7 @@ def render() -> None:
     frame = page_frame("Playground", "🧭")
     settings = load_settings(PAGE, decode_playground, playground_state, default_playground())
     settings = _current(settings)
-    _push(playground_state(settings))
+    push_state(playground_state(settings))
     _sidebar(settings, frame)
     encoded = encode_playground(settings)
     notices = store_settings(PAGE, settings, encoded, frame.lecture)
@@ -141,8 +139,7 @@ def render() -> None:
     if not frame.lecture:
         formula = f": ${landscape.formula}$" if landscape.formula else ""
         st.markdown(f"**{landscape.title}**{formula}")
-    if notices:
-        st.warning("Some settings in the link could not be used:\n\n" + "\n".join(f"- {n}" for n in notices))
+    show_notices(notices)
 
     labels = slot_labels(settings.slots)
     runs = slot_runs(settings.run, settings.slots, labels)
@@ -163,26 +160,26 @@ def render() -> None:
         loss_column = second_column = side
     with main:
         figure = landscape_figure(landscape, series, style=style)
-        _chart(figure, "pg.landscape_chart")
+        chart(figure, "pg.landscape_chart")
         st.caption(("Contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
                     "Contour of f" if landscape.dim == 2 else "The curve f(x)")
                    + " with each optimizer's path from the start (○) toward the known optima (★). "
                    "Press ▶ or drag the step slider: arrows show the direction of −∇f (fixed length) "
                    "and the actual update.")
     with loss_column:
-        _chart(loss_figure(landscape, series, style=style), "pg.loss_chart")
+        chart(loss_figure(landscape, series, style=style), "pg.loss_chart")
         st.caption("Loss against step: the gap f − f* to the best known value, on a log scale."
                    if landscape.optimum_value() is not None else "Loss f against step.")
     with second_column:
         if landscape.dim == 1:
-            _chart(coordinate_figure(landscape, series, style=style), "pg.coordinate_chart")
+            chart(coordinate_figure(landscape, series, style=style), "pg.coordinate_chart")
             st.caption("The iterate x against step; dotted lines mark the optima.")
         else:
-            _chart(distance_figure(landscape, series, style=style), "pg.distance_chart")
+            chart(distance_figure(landscape, series, style=style), "pg.distance_chart")
             st.caption("Distance to the nearest known optimum against step." if landscape.optima
                        else "Gradient norm ‖∇f‖ against step (this landscape has no optimum to measure to).")
     if settings.surface and landscape.dim == 2:
-        _chart(surface_figure(landscape, series, style=style), "pg.surface_chart")
+        chart(surface_figure(landscape, series, style=style), "pg.surface_chart")
         st.caption("The same landscape as a surface, with the paths drawn on it; drag to rotate.")
 
     st.subheader("Results")

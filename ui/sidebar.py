@@ -8,13 +8,15 @@ from typing import Any
 import streamlit as st
 
 from landscapes import LANDSCAPES
-from optimizers import OPTIMIZERS, SCHEDULES, HyperParam
+from optimizers import OPTIMIZERS, SCHEDULES
 from scenarios.presets import Preset
 from scenarios.settings import (
     CLIP_MODES,
+    CLIP_THRESHOLD,
     LANDSCAPE_PARAMS,
     MAX_SLOTS,
     MAX_STEPS,
+    NOISE,
     OptimizerChoice,
     RunSettings,
     effective_params,
@@ -24,9 +26,6 @@ from scenarios.values import value_grid
 
 from .controls import param_control
 from .widget_state import slot_key, slot_name_key
-
-_NOISE = HyperParam("noise", 0.0, "", low=0.0, high=100.0, log=True)
-_CLIP_AT = HyperParam("clip_at", 1.0, "", low=1e-3, high=1e3, log=True)
 
 
 def _optimizer_title(name: str) -> str:
@@ -92,7 +91,7 @@ def run_options_section(prefix: str, run: RunSettings, show_start: bool = True) 
     st.slider("Steps", 1, MAX_STEPS, key=f"{prefix}.steps", help="Number of optimizer steps.")
     if show_start:
         start_section(prefix, run)
-    st.select_slider("Gradient noise σ", options=value_grid(_NOISE, (run.noise,)),
+    st.select_slider("Gradient noise σ", options=value_grid(NOISE, (run.noise,)),
                      key=f"{prefix}.noise", format_func=lambda v: "off" if v == 0 else f"{v:.4g}",
                      help="Adds N(0, σ²) to every gradient component, as in stochastic gradient descent.")
     if run.noise > 0:
@@ -102,7 +101,7 @@ def run_options_section(prefix: str, run: RunSettings, show_start: bool = True) 
                          format_func={"none": "off", "norm": "by norm", "value": "by value"}.get,
                          help="torch.nn.utils.clip_grad_norm_ / clip_grad_value_ before each step.")
     if run.clip != "none":
-        st.select_slider("Clip threshold", options=value_grid(_CLIP_AT, (run.clip_threshold,)),
+        st.select_slider("Clip threshold", options=value_grid(CLIP_THRESHOLD, (run.clip_threshold,)),
                          key=f"{prefix}.clip_at", format_func=lambda v: f"{v:.4g}")
     st.selectbox("Learning-rate schedule", list(SCHEDULES), key=f"{prefix}.schedule",
                  format_func=lambda k: SCHEDULES[k].title,

@@ -19,7 +19,10 @@ from scenarios.settings import (
     OptimizerChoice,
     Playground,
     RunSettings,
+    default_landscape_params,
+    default_schedule_params,
     effective_params,
+    with_landscape,
 )
 
 SLOT_COUNT = "slot_count"
@@ -113,8 +116,6 @@ def run_state(prefix: str, run: RunSettings) -> dict[str, Any]:
 
 def read_run(prefix: str, state: Mapping[str, Any], previous: RunSettings) -> RunSettings:
     """The engine options as the widgets show them; a new landscape starts from its defaults."""
-    from scenarios.settings import default_landscape_params, default_schedule_params, with_landscape
-
     name = state.get(f"{prefix}.landscape", previous.landscape)
     run = previous if name == previous.landscape else with_landscape(previous, name)
     params = dict(run.landscape_params or default_landscape_params(name))
