@@ -55,7 +55,7 @@ SPECS = (
         hyperparams=(
             lr_param(1.0),
             HyperParam("rho", 0.9, "Decay rate ρ of both running averages",
-                       low=0.0, high=0.9999, symbol=r"\rho"),
+                       low=0.0, high=0.9999, decay_rate=True, symbol=r"\rho"),
             eps_param(1e-6, "Added inside both square roots; sets the size of the first steps"),
             weight_decay_param(),
         ),

@@ -29,7 +29,7 @@ def betas_param(default: tuple[float, float], text: str = "Decay rates of the fi
                 low: float = 0.0, high: float = 0.9999) -> HyperParam:
     """The pair (β₁, β₂)."""
     return HyperParam("betas", default, text, low=low, high=high, kind="pair",
-                      labels=("β₁", "β₂"), symbol=r"\beta")
+                      labels=("β₁", "β₂"), symbol=r"\beta", decay_rate=True)
 
 
 def flag_param(name: str, default: bool, text: str) -> HyperParam:

@@ -214,7 +214,7 @@ SPECS = (
             HyperParam("clipping_threshold", 1.0, "d: clip the normalised step to RMS ≤ d (≤ 0: off)",
                        low=0.0, high=10.0, symbol="d"),
             HyperParam("momentum", 0.0, "β₁ of an optional EMA of the steps (0: off)",
-                       low=0.0, high=0.999, symbol=r"\beta_1"),
+                       low=0.0, high=0.999, decay_rate=True, symbol=r"\beta_1"),
             HyperParam("weight_decay", 0.0, "λθ subtracted each step, NOT multiplied by lr (0: off)",
                        low=0.0, high=1.0, symbol=r"\lambda"),
             HyperParam("eps", 1e-30, "Added to g² before averaging", low=1e-40, high=1e-2, log=True,
@@ -233,7 +233,7 @@ SPECS = (
         hyperparams=(
             lr_param(1e-2, high=10.0),
             HyperParam("momentum", 0.9, "β₁ of the EMA momentum of the normalised gradient",
-                       low=0.0, high=0.999, symbol=r"\mu"),
+                       low=0.0, high=0.999, decay_rate=True, symbol=r"\mu"),
             HyperParam("eps", 1e-8, "Added to the accumulator inside the root", low=1e-12, high=1.0,
                        log=True, symbol=r"\epsilon"),
         ),

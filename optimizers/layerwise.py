@@ -352,7 +352,7 @@ SPECS = (
                        low=1e-5, high=10.0, log=True, symbol=r"\eta"),
             _eps(0.0, "Added to ‖g‖ in the trust ratio's denominator"),
             HyperParam("momentum", 0.9, "Momentum μ applied to the lr-scaled steps (optax's trace)",
-                       low=0.0, high=0.999, symbol=r"\mu"),
+                       low=0.0, high=0.999, decay_rate=True, symbol=r"\mu"),
             flag_param("nesterov", False, "Use Nesterov momentum: step along γru + μb"),
         ),
         init=init_lars, step=step_lars, update_rule=LARS_RULE,

@@ -219,7 +219,7 @@ _AMOS_PARAMS = (
                "first steps move about ξ·η̃ per coordinate", low=1e-3, high=100.0, log=True,
                symbol=r"\tilde\eta"),
     HyperParam("beta", 0.999, "Decay of the second-moment average v (like Adam's β₂); the paper "
-               "recommends 1 − β of the order of ξ", low=0.0, high=0.9999, symbol=r"\beta"),
+               "recommends 1 − β of the order of ξ", low=0.0, high=0.9999, decay_rate=True, symbol=r"\beta"),
     HyperParam("c_coef", 0.25, "Constant c in the decay factor c(b) = (1 + c√ξ b)^(−1/2) of the "
                "weight-decay rate", low=0.0, high=10.0, symbol="c"),
     HyperParam("d_coef", 0.25, "Constant d in the learning-rate decay d(b) = 1/(1 + d√(ξη̃) b)",
@@ -232,9 +232,10 @@ _FUNNELLED_PARAMS = (
     HyperParam("lr", 1e-3, "Base learning rate η that feeds the momentum: u ← μu + η p⊙g",
                low=1e-5, high=10.0, log=True, symbol=r"\eta"),
     HyperParam("momentum", 0.9, "Momentum factor μ of the update buffer u", low=0.0, high=0.999,
+               decay_rate=True,
                symbol=r"\mu"),
     HyperParam("beta", 0.9, "Decay β of the gradient average m that the gains compare against",
-               low=0.0, high=0.999, symbol=r"\beta"),
+               low=0.0, high=0.999, decay_rate=True, symbol=r"\beta"),
     HyperParam("gain_lr", 1e-5, "Learning rate γ_p of the per-coordinate gains p (0 freezes them); "
                "the exponent γ_p·m⊙g scales with the gradient squared", low=1e-8, high=1.0, log=True,
                symbol=r"\gamma_p"),

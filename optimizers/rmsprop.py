@@ -92,11 +92,11 @@ SPECS = (
         hyperparams=(
             lr_param(1e-2),
             HyperParam("alpha", 0.99, "Smoothing constant α of the squared-gradient average",
-                       low=0.0, high=0.9999, symbol=r"\alpha"),
+                       low=0.0, high=0.9999, decay_rate=True, symbol=r"\alpha"),
             eps_param(1e-8),
             weight_decay_param(),
             HyperParam("momentum", 0.0, "Momentum factor μ on the normalised step (buffer starts at 0)",
-                       low=0.0, high=0.999, symbol=r"\mu"),
+                       low=0.0, high=0.999, decay_rate=True, symbol=r"\mu"),
             flag_param("centered", False,
                        "Divide by an estimate of the gradient's variance, v − ḡ², instead of v"),
         ),

@@ -57,10 +57,10 @@ def _params(lr: float, momentum: float, nesterov: bool) -> tuple[HyperParam, ...
         lr_param(lr),
         HyperParam("momentum", momentum,
                    "Momentum factor μ: b ← μb + (1−dampening)g (torch's convention)",
-                   low=0.0, high=0.999, symbol=r"\mu"),
+                   low=0.0, high=0.999, decay_rate=True, symbol=r"\mu"),
         HyperParam("dampening", 0.0,
                    "τ scales the new gradient by (1−τ); τ = μ gives the EMA form b ← μb + (1−μ)g",
-                   low=0.0, high=0.999, symbol=r"\tau"),
+                   low=0.0, high=0.999, decay_rate=True, symbol=r"\tau"),
         weight_decay_param(),
         flag_param("nesterov", nesterov, "Use Nesterov momentum: step along g + μb"),
     )

@@ -24,16 +24,22 @@ from typing import Any, Literal
 
 import numpy as np
 
-Kind = Literal["float", "int", "bool", "pair", "choice"]
+Kind = Literal["float", "int", "bool", "pair", "int_pair", "choice"]
 
 
 @dataclass(frozen=True)
 class HyperParam:
     """One hyperparameter: its default, a sensible range for a control, and one line of help.
 
-    ``kind="pair"`` is a 2-tuple such as ``betas``; ``low``/``high`` then bound each component and
-    ``labels`` names the two components for controls (e.g. ``("β₁", "β₂")``).
-    ``kind="choice"`` takes one of ``choices`` (e.g. the inner optimizer of Lookahead).
+    ``kind="pair"`` is a 2-tuple of floats such as ``betas``, ``kind="int_pair"`` one of whole numbers
+    (a schedule's ``milestones``); ``low``/``high`` then bound each component and ``labels`` names the
+    two components for controls (e.g. ``("β₁", "β₂")``).
+    ``kind="choice"`` takes one of ``choices`` (e.g. the inner optimizer of Lookahead); ``labels``
+    then gives each choice's display name, when it differs from the choice itself.
+
+    ``log`` and ``decay_rate`` say which values a control should offer: round numbers per decade for
+    a log-scaled value, fine steps near 1 for a decay rate in [0, 1) (betas, momentum, ρ), where the
+    behaviour changes most. ``label`` is the control's caption (default: derived from ``name``).
     """
 
     name: str
@@ -46,6 +52,21 @@ class HyperParam:
     labels: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     symbol: str = ""
+    decay_rate: bool = False
+    label: str = ""
+
+    @property
+    def caption(self) -> str:
+        """What a control shows as its label: ``label``, else the name in words."""
+        if self.label:
+            return self.label
+        return "learning rate (lr)" if self.name == "lr" else self.name.replace("_", " ")
+
+    def display(self, value: Any) -> str:
+        """A choice's display name (``labels`` parallel to ``choices``), else the value as text."""
+        if self.kind == "choice" and self.labels and value in self.choices:
+            return self.labels[self.choices.index(value)]
+        return str(value)
 
 
 @dataclass

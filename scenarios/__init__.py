@@ -3,27 +3,43 @@
 Pure Python (no Streamlit): the app's pages and the tests both build on it.
 """
 
-from .codec import Decoded, decode_comparison, decode_playground, encode_comparison, encode_playground
-from .settings import (
+from .codec import (
+    Decoded,
+    decode,
+    decode_comparison,
+    decode_playground,
+    encode,
+    encode_comparison,
+    encode_playground,
+)
+from .pages import (
+    COMPARE,
+    PAGES,
+    PLAYGROUND,
     Comparison,
-    OptimizerChoice,
+    Page,
     Playground,
-    RunSettings,
     default_comparison,
     default_playground,
-    slot_labels,
 )
+from .settings import OptimizerChoice, RunSettings, slot_labels
 
 __all__ = [
+    "COMPARE",
+    "PAGES",
+    "PLAYGROUND",
     "Comparison",
     "Decoded",
     "OptimizerChoice",
+    "Page",
     "Playground",
     "RunSettings",
+    "decode",
     "decode_comparison",
     "decode_playground",
     "default_comparison",
     "default_playground",
+    "encode",
     "encode_comparison",
     "encode_playground",
     "slot_labels",

@@ -1,52 +1,55 @@
-"""What a page shows, as plain immutable values: the settings a URL encodes and a run needs.
+"""What a run needs, as plain immutable values: the optimizers and the engine-wide options.
 
-The Playground draws any number of optimizer *slots* on one landscape; the same optimizer may
-appear twice (SGD at two learning rates). The Compare page draws small multiples. Both are frozen
-dataclasses of strings, numbers and tuples, so they hash (for caching) and compare (for URL
-round trips) exactly.
+An :class:`OptimizerChoice` is one optimizer with every hyperparameter set; :class:`RunSettings`
+holds the options every optimizer of a page shares (landscape, start, steps, noise, clipping,
+schedule). Both are frozen dataclasses of strings, numbers and tuples, so they hash (for caching)
+and compare (for URL round trips) exactly. Each option of :class:`RunSettings` is declared once, on
+its field (see :mod:`scenarios.fields`): the link codec, the widgets and the controls derive from
+those declarations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from landscapes import LANDSCAPES, get_landscape
 from optimizers import OPTIMIZERS, SCHEDULES, HyperParam, OptimizerSpec
 
+from .fields import ParamValues, Selector, Setting, StartPoint, declared
 from .values import format_number
 
 #: At most this many optimizers share one plot (the colour-blind-safe palette has eight colours).
 MAX_SLOTS = 8
 MAX_STEPS = 5000
-MAX_LEARNING_RATES = 8
-MAX_PANELS = 9
 
-#: Parameters that build a variant of a landscape, with their ranges (the quadratic's shape).
+#: Parameters that build a variant of a landscape, with their ranges (the quadratic's shape and
+#: linear term; the notes' quadratic is ½θᵀPθ + qᵀθ, whose minimum −P⁻¹q sits off the origin when
+#: q ≠ 0, which is what makes weight decay differ visibly from no decay).
 LANDSCAPE_PARAMS: dict[str, tuple[HyperParam, ...]] = {
     "quadratic": (
         HyperParam("condition", 10.0, "κ = λ_max / λ_min: how elongated the bowl is", low=1.0,
                    high=1000.0, log=True, symbol=r"\kappa"),
         HyperParam("angle", 30.0, "Rotation of the long axis, in degrees", low=-90.0, high=90.0),
+        HyperParam("q", (0.0, 0.0), "The linear term q of ½θᵀPθ + qᵀθ: the minimum moves to −P⁻¹q",
+                   low=-5.0, high=5.0, kind="pair", labels=("q₁", "q₂")),
     ),
 }
 
 #: The engine's gradient clipping modes (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 CLIP_MODES = ("none", "norm", "value")
 
-#: Ranges of the engine-wide options: what a link may hold and what the controls offer.
-NOISE = HyperParam("noise", 0.0, "Gradient noise σ", low=0.0, high=100.0, log=True)
-CLIP_THRESHOLD = HyperParam("clip_at", 1.0, "Clipping threshold", low=1e-6, high=1e6, log=True)
-TOLERANCE = HyperParam("tol", 1e-6, "Tolerance for steps to reach", low=1e-15, high=1.0, log=True)
-
-Hyper = tuple[tuple[str, Any], ...]
 
 
 def effective_params(spec: OptimizerSpec, hyper: dict[str, Any] | None = None) -> tuple[HyperParam, ...]:
     """The hyperparameters ``spec`` takes given ``hyper`` (a wrapper adds its inner optimizer's)."""
-    if spec.specialize is None:
-        return spec.hyperparams
-    return spec.specialize(dict(hyper or {})).hyperparams
+    return concrete_spec(spec, hyper).hyperparams
+
+
+def concrete_spec(spec: OptimizerSpec, hyper: dict[str, Any] | None = None) -> OptimizerSpec:
+    """The spec that runs for ``hyper``: a wrapper's specialization (Lookahead (SGD)), else ``spec``."""
+    return spec if spec.specialize is None else spec.specialize(dict(hyper or {}))
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,13 @@ class OptimizerChoice:
     """One optimizer with every hyperparameter set (in the order of its spec)."""
 
     name: str
-    hyper: Hyper
+    hyper: ParamValues
 
     @classmethod
     def of(cls, name: str, **overrides: Any) -> OptimizerChoice:
         """``name`` at its spec defaults, with ``overrides`` (unknown names raise KeyError)."""
-        spec = OPTIMIZERS[name]
-        params = effective_params(spec, overrides)
-        known = {p.name for p in params}
-        unknown = set(overrides) - known
+        params = effective_params(OPTIMIZERS[name], overrides)
+        unknown = set(overrides) - {p.name for p in params}
         if unknown:
             raise KeyError(f"{name} has no hyperparameter {', '.join(sorted(unknown))}")
         return cls(name, tuple((p.name, overrides.get(p.name, p.default)) for p in params))
@@ -70,6 +71,16 @@ class OptimizerChoice:
     @property
     def spec(self) -> OptimizerSpec:
         return OPTIMIZERS[self.name]
+
+    @property
+    def concrete(self) -> OptimizerSpec:
+        """The spec that runs (a wrapper specialised to its inner optimizer)."""
+        return concrete_spec(self.spec, dict(self.hyper))
+
+    @property
+    def params(self) -> tuple[HyperParam, ...]:
+        """The hyperparameters this choice sets, in order."""
+        return self.concrete.hyperparams
 
     def value(self, key: str) -> Any:
         return dict(self.hyper)[key]
@@ -80,11 +91,22 @@ class OptimizerChoice:
         params = effective_params(self.spec, values)
         return OptimizerChoice(self.name, tuple((p.name, values.get(p.name, p.default)) for p in params))
 
+    def resolved(self, read: Callable[[HyperParam, Any], Any]) -> OptimizerChoice:
+        """This choice with every hyperparameter as ``read(param, current value)`` gives it.
+
+        A wrapper's own hyperparameters (Lookahead's ``inner``) decide which others exist, so they
+        are read first and the rest are read for the optimizer they chose. Links and widgets both
+        read slots through here.
+        """
+        own = {p.name: read(p, self.value(p.name)) for p in self.spec.hyperparams}
+        choice = self.with_values(**own)
+        rest = {p.name: read(p, choice.value(p.name)) for p in choice.params if p.name not in own}
+        return choice.with_values(**rest) if rest else choice
+
     @property
     def title(self) -> str:
         """The display name; a wrapper names its inner optimizer (``Lookahead (SGD)``)."""
-        spec = self.spec
-        return spec.specialize(dict(self.hyper)).title if spec.specialize is not None else spec.title
+        return self.concrete.title
 
     def short_label(self) -> str:
         """``Adam, lr=0.01``: the title and learning rate, which tell slots apart in most plots."""
@@ -95,7 +117,7 @@ class OptimizerChoice:
 
     def differences(self) -> str:
         """The hyperparameters that differ from the spec's defaults, as ``momentum=0.5, …``."""
-        params = {p.name: p for p in effective_params(self.spec, dict(self.hyper))}
+        params = {p.name: p for p in self.params}
         parts = []
         for key, value in self.hyper:
             if key != "lr" and value != params[key].default:
@@ -119,20 +141,62 @@ def slot_labels(choices: tuple[OptimizerChoice, ...]) -> list[str]:
     return labels
 
 
+def _landscape_of(values: Any) -> Any:
+    return get_landscape(values["landscape"], **dict(values["landscape_params"]))
+
+
+LANDSCAPE = Selector(
+    HyperParam("landscape", "rosenbrock",
+               "The function the optimizers minimize (or maximize, for 25 sin x − x²).",
+               kind="choice", choices=tuple(LANDSCAPES), label="Landscape",
+               labels=tuple(f"{ls.title} ({ls.dim}-D)" for ls in LANDSCAPES.values())),
+    params_attr="landscape_params", params_of=lambda name: LANDSCAPE_PARAMS.get(name, ()), group_key="",
+    invalid="there is no such landscape", resets=("start",))
+SCHEDULE = Selector(
+    HyperParam("schedule", "constant",
+               "Multiplies every optimizer's lr at each step (torch.optim.lr_scheduler names).",
+               kind="choice", choices=tuple(SCHEDULES), label="Learning-rate schedule",
+               labels=tuple(s.title for s in SCHEDULES.values())),
+    params_attr="schedule_params", params_of=lambda name: SCHEDULES[name].params, group_key="schedule.",
+    invalid="there is no such schedule",
+    formula_of=lambda name: SCHEDULES[name].formula if name != "constant" else "")
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The engine-wide options shared by every slot of a page."""
 
-    landscape: str = "rosenbrock"
-    landscape_params: Hyper = ()
-    start: tuple[float, ...] | None = None  # None: the landscape's default start
-    steps: int = 300
-    noise: float = 0.0
-    seed: int = 0
-    clip: Literal["none", "norm", "value"] = "none"
-    clip_threshold: float = 1.0
-    schedule: str = "constant"
-    schedule_params: Hyper = ()
+    landscape: str = declared(LANDSCAPE)
+    landscape_params: ParamValues = ()
+    steps: int = declared(Setting(
+        HyperParam("steps", 300, "Number of optimizer steps.", low=1, high=MAX_STEPS, kind="int",
+                   label="Steps"), widget="slider"))
+    start: tuple[float, ...] | None = declared(  # None: the landscape's default start
+        StartPoint(HyperParam("start", None, "Where every optimizer starts. The default is the "
+                              "landscape's own.", low=-1e6, high=1e6), _landscape_of), default=None)
+    noise: float = declared(Setting(
+        HyperParam("noise", 0.0, "Adds N(0, σ²) to every gradient component, as in stochastic gradient "
+                   "descent.", low=0.0, high=100.0, log=True, label="Gradient noise σ"), zero_label="off"))
+    seed: int = declared(Setting(
+        HyperParam("seed", 0, "The same seed gives the same noise, so a link reproduces the figure.",
+                   low=0, high=2**31 - 1, kind="int", label="Noise seed"), shown=lambda run: run.noise > 0))
+    clip: Literal["none", "norm", "value"] = declared(Setting(
+        HyperParam("clip", "none", "torch.nn.utils.clip_grad_norm_ / clip_grad_value_ before each step.",
+                   kind="choice", choices=CLIP_MODES, labels=("off", "by norm", "by value"),
+                   label="Gradient clipping"),
+        widget="segmented", invalid=f"clipping is one of {', '.join(CLIP_MODES)}"))
+    clip_threshold: float = declared(Setting(
+        HyperParam("clip_at", 1.0, "The norm (or the value) the gradient is clipped to.", low=1e-6,
+                   high=1e6, log=True, label="Clip threshold"), shown=lambda run: run.clip != "none"))
+    schedule: str = declared(SCHEDULE)
+    schedule_params: ParamValues = ()
+
+    def __post_init__(self) -> None:
+        # Every parameter of the landscape and schedule, in declared order, so that equal settings
+        # compare equal however they were written.
+        for selector in (LANDSCAPE, SCHEDULE):
+            name, given = getattr(self, selector.key), getattr(self, selector.params_attr)
+            object.__setattr__(self, selector.params_attr, selector.complete(name, given))
 
     def build_landscape(self) -> Any:
         """The landscape these settings name, with their parameters."""
@@ -155,61 +219,8 @@ class RunSettings:
         return options
 
 
-def default_landscape_params(name: str) -> Hyper:
-    return tuple((p.name, p.default) for p in LANDSCAPE_PARAMS.get(name, ()))
-
-
-def default_schedule_params(name: str) -> Hyper:
-    return tuple((p.name, p.default) for p in SCHEDULES[name].params)
-
-
-@dataclass(frozen=True)
-class Playground:
-    """The landing page: several optimizer slots on one landscape, with shared engine options."""
-
-    run: RunSettings = field(default_factory=RunSettings)
-    slots: tuple[OptimizerChoice, ...] = ()
-    tolerance: float = 1e-6
-    surface: bool = False
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The Compare page: the same optimizers on several landscapes, or one at several lrs."""
-
-    mode: Literal["landscapes", "learning_rates"] = "landscapes"
-    landscapes: tuple[str, ...] = ("quadratic", "rosenbrock", "himmelblau", "six_hump_camel")
-    slots: tuple[OptimizerChoice, ...] = ()
-    run: RunSettings = field(default_factory=RunSettings)
-    learning_rates: tuple[float, ...] = (0.001, 0.01, 0.1, 1.0)
-
-
-def default_playground() -> Playground:
-    """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
-    return Playground(
-        run=RunSettings(landscape="rosenbrock", steps=500),
-        slots=(
-            OptimizerChoice.of("sgd", lr=0.001),
-            OptimizerChoice.of("momentum", lr=0.001),
-            OptimizerChoice.of("adam", lr=0.1),
-        ),
-    )
-
-
-def default_comparison() -> Comparison:
-    """The Compare page's first view: SGD, momentum and Adam on four landscapes."""
-    return Comparison(
-        slots=(
-            OptimizerChoice.of("sgd", lr=0.01),
-            OptimizerChoice.of("momentum", lr=0.01),
-            OptimizerChoice.of("adam", lr=0.05),
-        ),
-        run=RunSettings(landscape="x2_plus_sin", steps=200),
-    )
-
-
 def with_landscape(run: RunSettings, name: str) -> RunSettings:
     """``run`` moved to landscape ``name``: its own parameters and default start."""
     if name not in LANDSCAPES:
         raise KeyError(name)
-    return replace(run, landscape=name, landscape_params=default_landscape_params(name), start=None)
+    return replace(run, landscape=name, landscape_params=LANDSCAPE.defaults(name), start=None)

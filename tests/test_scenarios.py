@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from landscapes import LANDSCAPES, get_landscape
 from optimizers import OPTIMIZERS, SCHEDULES, run
 from scenarios import (
+    PLAYGROUND,
     Comparison,
     OptimizerChoice,
     Playground,
@@ -57,7 +58,7 @@ def test_every_setting_survives_a_url_round_trip() -> None:
     assert decoded.notices == []
     settings = decoded.settings
     assert settings.run.landscape == "quadratic"
-    assert dict(settings.run.landscape_params) == {"condition": 50.0, "angle": -15.0}
+    assert dict(settings.run.landscape_params) == {"condition": 50.0, "angle": -15.0, "q": (0.0, 0.0)}
     assert settings.run.start == (1.0, 2.0)
     assert [s.name for s in settings.slots] == ["sgd", "sgd", "lookahead", "adam"]
     assert settings.slots[1].value("nesterov") is True
@@ -174,8 +175,8 @@ def test_too_many_optimizers_are_cut_with_a_notice() -> None:
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
 def test_every_preset_decodes_cleanly_and_runs(preset) -> None:
-    decode = decode_playground if preset.page == "playground" else decode_comparison
-    encode = encode_playground if preset.page == "playground" else encode_comparison
+    decode = decode_playground if preset.page is PLAYGROUND else decode_comparison
+    encode = encode_playground if preset.page is PLAYGROUND else encode_comparison
     decoded = decode(preset.query)
     assert decoded.notices == []
     # the link the page writes after loading the preset reproduces it

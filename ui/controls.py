@@ -1,55 +1,161 @@
-"""Widgets generated from hyperparameter specs: a slider per float (log-spaced where the spec says
-so), a pair of sliders for betas, a checkbox per flag, a number box per integer, a menu per choice.
+"""Widgets derived from declarations: one control per kind of value, one per kind of declaration.
 
-Widgets read their value from ``st.session_state`` (filled by the page frame), never from a
+A float is a slider over round values (log-spaced, or fine near 1 for a decay rate, as declared), a
+pair two of them, a flag a checkbox, a whole number a number box, a choice a menu. Widgets read
+their value from ``st.session_state`` (filled by the page skeleton from the settings), never from a
 ``value=`` argument, so settings from a link and settings from a preset take the same road.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from optimizers import OPTIMIZERS, HyperParam
-from scenarios.values import value_grid
-
-from .widget_state import read_param
+from optimizers import HyperParam
+from scenarios.fields import ListSetting, Nested, Selector, Setting, Slots, StartPoint, declarations
+from scenarios.values import format_number, value_grid
 
 
 def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _label(param: HyperParam, part: int | None = None) -> str:
-    if part is not None and param.labels:
-        return param.labels[part]
-    return "learning rate (lr)" if param.name == "lr" else param.name.replace("_", " ")
+def _part_label(param: HyperParam, part: int) -> str:
+    return param.labels[part] if len(param.labels) == 2 else f"{param.caption} {part + 1}"
 
 
-def param_control(param: HyperParam, key: str, container: Any = st) -> Any:
-    """Draw ``param``'s widget(s) under ``key`` and return the value they show."""
-    help_text = param.help or None
-    if param.kind == "pair":
-        for part in (0, 1):
-            sub = f"{key}.{part}"
-            if all(isinstance(d, int) for d in param.default):
-                container.number_input(_label(param, part), min_value=int(param.low),
-                                       max_value=int(param.high), step=1, key=sub, help=help_text)
-            else:
-                current = st.session_state.get(sub, param.default[part])
-                container.select_slider(_label(param, part), options=value_grid(param, (current,)),
-                                        format_func=_fmt, key=sub, help=help_text)
-        return read_param(param, key, st.session_state, param.default)
-    if param.kind == "bool":
-        return container.checkbox(_label(param), key=key, help=help_text)
-    if param.kind == "int":
-        return container.number_input(_label(param), min_value=int(param.low), max_value=int(param.high),
-                                      step=1, key=key, help=help_text)
-    if param.kind == "choice":
-        names = all(c in OPTIMIZERS for c in param.choices)
-        return container.selectbox(_label(param), param.choices, key=key, help=help_text,
-                                   format_func=(lambda c: OPTIMIZERS[c].title) if names else str)
+def _float(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
     current = st.session_state.get(key, param.default)
-    return container.select_slider(_label(param), options=value_grid(param, (current, param.default)),
-                                   format_func=_fmt, key=key, help=help_text)
+    st.select_slider(param.caption, options=value_grid(param, (current, param.default)), format_func=fmt,
+                     key=key, help=param.help or None)
+
+
+def _int(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.number_input(param.caption, min_value=int(param.low), max_value=int(param.high), step=1, key=key,
+                    help=param.help or None)
+
+
+def _bool(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.checkbox(param.caption, key=key, help=param.help or None)
+
+
+def _choice(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.selectbox(param.caption, param.choices, key=key, help=param.help or None, format_func=param.display)
+
+
+def _pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    for part in (0, 1):
+        sub = f"{key}.{part}"
+        current = st.session_state.get(sub, param.default[part])
+        st.select_slider(_part_label(param, part), options=value_grid(param, (current, param.default[part])),
+                         format_func=fmt, key=sub, help=param.help or None)
+
+
+def _int_pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    for part in (0, 1):
+        st.number_input(_part_label(param, part), min_value=int(param.low), max_value=int(param.high), step=1,
+                        key=f"{key}.{part}", help=param.help or None)
+
+
+#: One control per kind of value (the kinds of :class:`optimizers.HyperParam`).
+KIND_CONTROLS: dict[str, Callable[[HyperParam, str, Callable[[Any], str]], None]] = {
+    "float": _float,
+    "int": _int,
+    "bool": _bool,
+    "choice": _choice,
+    "pair": _pair,
+    "int_pair": _int_pair,
+}
+
+
+def param_control(param: HyperParam, key: str, fmt: Callable[[Any], str] = _fmt) -> None:
+    """Draw ``param``'s widget(s) under ``key`` (a pair under ``key.0`` and ``key.1``)."""
+    KIND_CONTROLS[param.kind](param, key, fmt)
+
+
+# --- one control per kind of declaration -----------------------------------------------------------
+
+def _setting(setting: Setting, attr: str, prefix: str, settings: Any) -> None:
+    if not setting.is_shown(settings):
+        return
+    param, key = setting.param, f"{prefix}.{setting.key}"
+    help_text = param.help or None
+    if setting.widget == "slider":
+        st.slider(param.caption, int(param.low), int(param.high), key=key, help=help_text)
+    elif setting.widget == "segmented":
+        st.segmented_control(param.caption, param.choices, key=key, format_func=setting.label_of,
+                             help=help_text)
+    elif setting.widget == "toggle":
+        st.toggle(param.caption, key=key, help=help_text)
+    else:
+        param_control(param, key, setting.label_of)
+
+
+def _list(setting: ListSetting, attr: str, prefix: str, settings: Any) -> None:
+    param, key = setting.param, f"{prefix}.{setting.key}"
+    if param.kind == "choice":
+        options, fmt = list(param.choices), param.display
+    else:
+        current = tuple(st.session_state.get(key) or param.default)
+        options, fmt = list(value_grid(param, current)), format_number
+    st.multiselect(param.caption, options, key=key, max_selections=setting.max_items, format_func=fmt,
+                   help=param.help or None)
+
+
+def _selector(selector: Selector, attr: str, prefix: str, settings: Any) -> None:
+    param = selector.param
+    st.selectbox(param.caption, param.choices, key=f"{prefix}.{selector.key}", format_func=param.display,
+                 help=param.help or None)
+    name = getattr(settings, attr)
+    for item in selector.params_of(name):
+        param_control(item, selector.widget_key(prefix, name, item))
+    formula = selector.formula_of(name)
+    if formula:
+        st.latex(formula)
+
+
+def _start(start: StartPoint, attr: str, prefix: str, settings: Any) -> None:
+    dim = len(start.default_start(vars(settings)))
+    for k, column in enumerate(st.columns(dim)):
+        column.number_input(f"{start.key} " + ("xy"[k] if dim == 2 else "x"), min_value=-start.param.high,
+                            max_value=start.param.high, step=0.1, format="%.4g",
+                            key=start.widget_key(prefix, k), help=start.param.help)
+
+
+def _nested(nested: Nested, attr: str, prefix: str, settings: Any) -> None:
+    declared_controls(getattr(settings, attr), prefix)
+
+
+#: One control per kind of declaration; optimizer slots have their own section (ui.sidebar).
+DECLARATION_CONTROLS: dict[type, Callable[[Any, str, str, Any], None]] = {
+    Setting: _setting,
+    ListSetting: _list,
+    Selector: _selector,
+    StartPoint: _start,
+    Nested: _nested,
+}
+
+
+def declared_controls(settings: Any, prefix: str, only: tuple[str, ...] | None = None,
+                      skip: tuple[str, ...] = ()) -> None:
+    """The controls of ``settings``' declared fields, in declaration order (``only``/``skip`` by attribute).
+
+    Optimizer slots are left to :func:`ui.sidebar.slots_section`, which also adds and removes them.
+    """
+    for attr, declaration in declarations(type(settings)):
+        if attr in skip or (only is not None and attr not in only) or isinstance(declaration, Slots):
+            continue
+        DECLARATION_CONTROLS[type(declaration)](declaration, attr, prefix, settings)
+
+
+def declaration_control(settings: Any, attr: str, prefix: str) -> None:
+    """The control of one declared field of ``settings``."""
+    declared_controls(settings, prefix, only=(attr,))
+
+
+def list_emptied(settings: Any, attr: str, prefix: str) -> bool:
+    """True when the user has emptied the menu of list setting ``attr`` (the page keeps the last list)."""
+    declaration = dict(declarations(type(settings)))[attr]
+    return not st.session_state.get(f"{prefix}.{declaration.key}")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import streamlit as st
 
 from figures import (
-    FigureStyle,
     coordinate_figure,
     distance_figure,
     landscape_figure,
@@ -17,63 +14,27 @@ from figures import (
     styled_series,
     surface_figure,
 )
-from scenarios.codec import decode_playground, encode_playground
-from scenarios.presets import presets_for
+from scenarios.pages import PLAYGROUND, Playground
 from scenarios.results import SlotRun, results_table, trajectories_csv
-from scenarios.settings import TOLERANCE, OptimizerChoice, Playground, default_playground, slot_labels
-from scenarios.values import value_grid
+from scenarios.settings import OptimizerChoice, slot_labels
 
 from .cache import slot_runs
-from .frame import (
-    Frame,
-    apply_query,
-    chart,
-    lecture_toggle,
-    load_settings,
-    push_state,
-    share_panel,
-    show_notices,
-    store_settings,
-)
-from .sidebar import landscape_section, presets_section, run_options_section, slots_section
-from .widget_state import playground_state, read_playground, read_slots, slots_state
-
-PAGE = "playground"
-PAGE_PATH = "app.py"
+from .controls import declared_controls
+from .frame import chart
+from .page import View, run_page
+from .sidebar import slots_section
 
 
-def _current(previous: Playground) -> Playground:
-    return read_playground(st.session_state, previous)
-
-
-def _sidebar(settings: Playground, frame: Frame) -> None:
-    def load(query: Mapping[str, str]) -> None:
-        apply_query(PAGE, query, decode_playground, playground_state)
-
-    def store_slots(slots: tuple[OptimizerChoice, ...]) -> None:
-        push_state(slots_state("pg", slots))
-
-    with st.sidebar:
-        presets_section(presets_for(PAGE), load)
-        st.subheader("Landscape")
-        landscape_section("pg", settings.run)
-        st.subheader("Optimizers")
-        slots_section("pg", settings.slots, store_slots,
-                      lambda: read_slots("pg", st.session_state, settings.slots))
-        st.subheader("Run")
-        run_options_section("pg", settings.run)
-        st.subheader("Display")
-        st.select_slider("Tolerance for “steps to reach”",
-                         options=value_grid(TOLERANCE, (settings.tolerance,)), key="pg.tol",
-                         format_func=lambda v: f"{v:g}",
-                         help="A run has converged once f − f* (or ‖∇f‖ without a known optimum) is "
-                              "this small.")
-        if settings.run.build_landscape().dim == 2:
-            st.toggle("3-D surface view", key="pg.surface")
-        st.button("Reset to defaults", key="pg.reset", on_click=load, args=({},), icon="🔄", type="tertiary")
-        lecture_toggle(frame)
-        with st.expander("Share this view"):
-            share_panel(encode_playground(settings), PAGE_PATH)
+def _sidebar(settings: Playground) -> None:
+    prefix = PLAYGROUND.prefix
+    st.subheader("Landscape")
+    declared_controls(settings.run, prefix, only=("landscape",))
+    st.subheader("Optimizers")
+    slots_section(settings, prefix)
+    st.subheader("Run")
+    declared_controls(settings.run, prefix, skip=("landscape",))
+    st.subheader("Display")
+    declared_controls(settings, prefix, skip=("run",))
 
 
 def _divergence_notes(runs: list[SlotRun]) -> None:
@@ -113,7 +74,7 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
         if title in seen:
             continue
         seen.add(title)
-        spec = slot.spec.specialize(dict(slot.hyper)) if slot.spec.specialize else slot.spec
+        spec = slot.concrete
         with st.expander(f"How {title} works"):
             st.latex(spec.update_rule)
             st.markdown(spec.explanation)
@@ -122,37 +83,27 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
                 st.caption(spec.notes)
 
 
-def render() -> None:
-    """Draw the Playground (the app's landing page)."""
-    from .frame import page_frame
+def _heading(view: View) -> str:
+    return view.settings.run.build_landscape().title if view.lecture else "Optimizer playground"
 
-    frame = page_frame("Playground", "🧭")
-    settings = load_settings(PAGE, decode_playground, playground_state, default_playground())
-    settings = _current(settings)
-    push_state(playground_state(settings))
-    _sidebar(settings, frame)
-    encoded = encode_playground(settings)
-    notices = store_settings(PAGE, settings, encoded, frame.lecture)
 
+def _body(view: View) -> None:
+    settings, style = view.settings, view.style
     landscape = settings.run.build_landscape()
-    st.title("Optimizer playground" if not frame.lecture else landscape.title)
-    if not frame.lecture:
+    if not view.lecture:
         formula = f": ${landscape.formula}$" if landscape.formula else ""
         st.markdown(f"**{landscape.title}**{formula}")
-    show_notices(notices)
-
     labels = slot_labels(settings.slots)
     runs = slot_runs(settings.run, settings.slots, labels)
     drawn = [r for r in runs if r.trajectory is not None]
     series = styled_series([(r.label, r.trajectory) for r in drawn])
-    style = FigureStyle(lecture=True, height=760) if frame.lecture else FigureStyle()
     _divergence_notes(runs)
     if not series:
         st.info("Add an optimizer in the sidebar to see its path.")
         return
 
     # Side by side on a screen; stacked for a projector, where the landscape gets the full width.
-    if frame.lecture:
+    if view.lecture:
         main = st.container()
         loss_column, second_column = st.columns(2, gap="medium")
     else:
@@ -207,3 +158,8 @@ def render() -> None:
             st.latex(landscape.formula)
         st.markdown(landscape.description)
 
+
+
+def render() -> None:
+    """Draw the Playground (the app's landing page)."""
+    run_page(PLAYGROUND, _sidebar, _heading, _body)

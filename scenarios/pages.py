@@ -1,0 +1,109 @@
+"""The app's pages as plain declarations: what each one's settings are and where it lives.
+
+A page's settings are a frozen dataclass whose fields carry their declarations (see
+:mod:`scenarios.fields`); a :class:`Page` names the page, its file, its widget-key prefix and its
+defaults. Everything else — the link codec, the widget values, the menu, which presets load where —
+is derived from these. Adding a page with URL state: its settings class and :class:`Page` here (and
+one entry in :data:`PAGES`), one page module in ``ui/``, one thin file in ``pages/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from landscapes import LANDSCAPES
+from optimizers import HyperParam
+
+from .fields import ListSetting, Nested, Setting, Slots, declared
+from .settings import MAX_SLOTS, OptimizerChoice, RunSettings
+
+MAX_LEARNING_RATES = 8
+MAX_PANELS = 9
+
+
+@dataclass(frozen=True)
+class Playground:
+    """The landing page: several optimizer slots on one landscape, with shared engine options."""
+
+    run: RunSettings = declared(Nested(), default_factory=RunSettings)
+    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS), default=())
+    tolerance: float = declared(Setting(
+        HyperParam("tol", 1e-6, "A run has converged once f − f* (or ‖∇f‖ without a known optimum) is "
+                   "this small.", low=1e-15, high=1.0, log=True, label="Tolerance for “steps to reach”")))
+    surface: bool = declared(Setting(
+        HyperParam("surface", False, "Draw the landscape as a 3-D surface too, with the paths on it.",
+                   kind="bool", label="3-D surface view"),
+        widget="toggle", shown=lambda page: page.run.build_landscape().dim == 2))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The Compare page: the same optimizers on several landscapes, or one at several lrs."""
+
+    mode: Literal["landscapes", "learning_rates"] = declared(Setting(
+        HyperParam("mode", "landscapes", "Small multiples of landscapes, or of learning rates.",
+                   kind="choice", choices=("landscapes", "learning_rates"),
+                   labels=("Several landscapes", "Several learning rates"), label="Compare"),
+        widget="segmented", url_names=("landscapes", "lr"), invalid="the mode is `landscapes` or `lr`"))
+    landscapes: tuple[str, ...] = declared(ListSetting(
+        HyperParam("landscapes", ("quadratic", "rosenbrock", "himmelblau", "six_hump_camel"),
+                   "Each landscape gets a panel; every optimizer starts from its default start.",
+                   kind="choice", choices=tuple(LANDSCAPES),
+                   labels=tuple(ls.title for ls in LANDSCAPES.values()), label="Landscapes"),
+        max_items=MAX_PANELS, noun="landscape"))
+    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS), default=())
+    run: RunSettings = declared(Nested(), default_factory=RunSettings)
+    learning_rates: tuple[float, ...] = declared(ListSetting(
+        HyperParam("lrs", (0.001, 0.01, 0.1, 1.0), "One panel per learning rate.", low=1e-6, high=100.0,
+                   log=True, label="Learning rates"),
+        max_items=MAX_LEARNING_RATES, sort=True, noun="learning rate"))
+
+
+def default_playground() -> Playground:
+    """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
+    return Playground(
+        run=RunSettings(landscape="rosenbrock", steps=500),
+        slots=(
+            OptimizerChoice.of("sgd", lr=0.001),
+            OptimizerChoice.of("momentum", lr=0.001),
+            OptimizerChoice.of("adam", lr=0.1),
+        ),
+    )
+
+
+def default_comparison() -> Comparison:
+    """The Compare page's first view: SGD, momentum and Adam on four landscapes."""
+    return Comparison(
+        slots=(
+            OptimizerChoice.of("sgd", lr=0.01),
+            OptimizerChoice.of("momentum", lr=0.01),
+            OptimizerChoice.of("adam", lr=0.05),
+        ),
+        run=RunSettings(landscape="x2_plus_sin", steps=200),
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the app: its name (session keys, presets), file, title, menu icon, widget-key
+    prefix and default settings (a declared settings dataclass)."""
+
+    name: str
+    path: str
+    title: str
+    icon: str
+    prefix: str
+    default: Callable[[], Any] = field(compare=False)
+
+    @property
+    def settings_type(self) -> type:
+        return type(self.default())
+
+
+PLAYGROUND = Page("playground", "app.py", "Playground", "🧭", "pg", default_playground)
+COMPARE = Page("compare", "pages/compare.py", "Compare", "🔲", "cmp", default_comparison)
+
+#: The menu, in order; a new page adds one line here.
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE)

@@ -1,0 +1,52 @@
+"""What a page keeps in ``st.session_state`` between reruns, behind one typed object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from scenarios.pages import Page
+
+
+def push_state(state: Mapping[str, Any]) -> None:
+    """Set widget values (before the widgets are drawn, or from a callback)."""
+    for key, value in state.items():
+        st.session_state[key] = value
+
+
+class PageMemory:
+    """A page's memory in the session: its settings, the link notices, and whether the link was read.
+
+    Keys are ``<page name>.settings``, ``.notices`` and ``.url``; nothing else in the app spells them.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self._settings = f"{page.name}.settings"
+        self._notices = f"{page.name}.notices"
+        self._url = f"{page.name}.url"
+
+    @property
+    def settings(self) -> Any | None:
+        return st.session_state.get(self._settings)
+
+    @settings.setter
+    def settings(self, value: Any) -> None:
+        st.session_state[self._settings] = value
+
+    @property
+    def notices(self) -> list[str]:
+        return st.session_state.get(self._notices, [])
+
+    @notices.setter
+    def notices(self, value: list[str]) -> None:
+        st.session_state[self._notices] = value
+
+    @property
+    def link_read(self) -> bool:
+        """True once this session has read the page's link (after that the widgets are the truth)."""
+        return self._url in st.session_state
+
+    def remember_link(self, encoded: Mapping[str, str]) -> None:
+        st.session_state[self._url] = dict(encoded)
