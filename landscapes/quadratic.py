@@ -120,11 +120,29 @@ class Quadratic(Landscape):
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.value_and_grad(x)[0]
 
+    def _gradient(self, x: np.ndarray) -> np.ndarray:
+        """``Pθ + q``, written out elementwise.
+
+        Not ``x @ P``: a BLAS matrix product may pick another kernel (with or without fused
+        multiply-adds) for a batch than for one point, and then a point would not get the same
+        gradient alone as inside a batch.
+        """
+        (p00, p01), (p10, p11) = self.P
+        x0, x1 = x[..., 0], x[..., 1]
+        g = np.empty(x.shape)
+        g0, g1 = g[..., 0], g[..., 1]
+        np.multiply(x0, p00, out=g0)
+        g0 += x1 * p10
+        g0 += self.q[0]
+        np.multiply(x0, p01, out=g1)
+        g1 += x1 * p11
+        g1 += self.q[1]
+        return g
+
     @silenced
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = as_points(x, 2)
-        g = x @ self.P  # = Pθ, P being symmetric
-        g += self.q
+        g = self._gradient(x)  # = Pθ + q
         # ½θᵀPθ + qᵀθ = ½ θᵀ(Pθ + q) + ½ qᵀθ = ½ θᵀ(g + q)
         t = g + self.q
         t *= x
@@ -134,9 +152,7 @@ class Quadratic(Landscape):
 
     @silenced
     def grad(self, x: np.ndarray) -> np.ndarray:
-        g = as_points(x, 2) @ self.P
-        g += self.q
-        return g
+        return self._gradient(as_points(x, 2))
 
     def hessian(self, x: np.ndarray) -> np.ndarray:
         x = as_points(x, 2)

@@ -15,7 +15,6 @@ weights are kept in the state as ``slow_weights``.
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from typing import Any
 
@@ -36,38 +35,20 @@ LOOKAHEAD_RULE = r"""
 """
 
 
-def _inner_names() -> tuple[str, ...]:
-    """Every optimizer the registry holds (or will hold) except wrappers, in registry order.
-
-    Called while the registry is still importing the family modules, so it imports them itself
-    (a module imports once; the registry then finds it loaded), skipping modules not written yet.
-    """
-    from . import registry
-
-    names: list[str] = []
-    for module_name in registry.FAMILY_MODULES:
-        if module_name == __name__.rsplit(".", 1)[-1]:
-            continue
-        try:
-            module = importlib.import_module(f"{__package__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{module_name}":
-                raise
-            continue
-        names.extend(spec.name for spec in module.SPECS if spec.specialize is None and spec.name != NAME)
-    return tuple(names)
+#: The optimizers Lookahead can wrap, by name: every plain (non-wrapper) optimizer of the registry,
+#: in registry order. Filled by :func:`wrapper_specs` when the registry has loaded them.
+_INNER: dict[str, OptimizerSpec] = {}
 
 
-INNER_CHOICES = _inner_names()
-
-_WRAPPER_PARAMS = (
-    HyperParam("inner", DEFAULT_INNER, "The inner (fast) optimizer; its hyperparameters are added",
-               kind="choice", choices=INNER_CHOICES),
-    HyperParam("sync_period", 5, "k: fast steps between two synchronisations", low=1, high=50,
-               kind="int", symbol="k"),
-    HyperParam("slow_step_size", 0.5, "α: the slow weights move this fraction toward the fast ones",
-               low=0.0, high=1.0, symbol=r"\alpha"),
-)
+def _wrapper_params(inner: dict[str, OptimizerSpec]) -> tuple[HyperParam, ...]:
+    return (
+        HyperParam("inner", DEFAULT_INNER, "The inner (fast) optimizer; its hyperparameters are added",
+                   kind="choice", choices=tuple(inner), labels=tuple(spec.title for spec in inner.values())),
+        HyperParam("sync_period", 5, "k: fast steps between two synchronisations", low=1, high=50,
+                   kind="int", symbol="k"),
+        HyperParam("slow_step_size", 0.5, "α: the slow weights move this fraction toward the fast ones",
+                   low=0.0, high=1.0, symbol=r"\alpha"),
+    )
 
 
 def _wrap(inner: OptimizerSpec) -> tuple[Any, Any]:
@@ -107,9 +88,7 @@ def _wrap(inner: OptimizerSpec) -> tuple[Any, Any]:
 
 @cache
 def _specialized(inner_name: str) -> OptimizerSpec:
-    from . import registry
-
-    inner = registry.get_optimizer(inner_name)
+    inner = _INNER[inner_name]
     own = {h.name for h in _WRAPPER_PARAMS}
     clash = own & {h.name for h in inner.hyperparams}
     if clash:  # pragma: no cover - no registered optimizer uses these names
@@ -203,11 +182,11 @@ def specialize(hyperparams: dict[str, Any]) -> OptimizerSpec:
         names: tuple[str, ...] = (inner,)
     else:
         names = tuple(dict.fromkeys(str(v) for v in np.asarray(inner, dtype=object).reshape(-1)))
-    unknown = [n for n in names if n not in INNER_CHOICES]
+    unknown = [n for n in names if n not in _INNER]
     if unknown or not names:
         raise HyperparameterError(
             f"lookahead: unknown inner optimizer {', '.join(map(repr, unknown)) or repr(inner)}; "
-            f"valid: {', '.join(INNER_CHOICES)}"
+            f"valid: {', '.join(_INNER)}"
         )
     if len(names) == 1:
         return _specialized(names[0])
@@ -221,39 +200,35 @@ _EXPLANATION = ("k steps forward, one step back: the inner optimizer moves the f
 _PAPER = "Zhang, Lucas, Hinton & Ba, Lookahead Optimizer: k steps forward, 1 step back (NeurIPS 2019)"
 
 
-
-def _registered_inner(hp: Hyper) -> tuple[OptimizerSpec, Hyper]:
-    """For the registered spec used without ``specialize``: the inner spec and a full ``hp``."""
-    concrete = specialize(dict(hp))
-    return concrete, Hyper({**concrete.defaults, **hp})
+def _unspecialized(*args: Any) -> None:
+    raise TypeError("lookahead wraps an inner optimizer: get the runnable spec from "
+                    "OPTIMIZERS['lookahead'].specialize(hyperparams) (optimizers.run does this)")
 
 
-def _registered_init(x: np.ndarray, hp: Hyper) -> State:
-    """Lookahead around ``hp.inner`` with the inner optimizer's default hyperparameters.
+_WRAPPER_PARAMS: tuple[HyperParam, ...] = ()
 
-    Only reached when a caller bypasses :func:`specialize` (``run`` never does).
+
+def wrapper_specs(inner: dict[str, OptimizerSpec]) -> tuple[OptimizerSpec, ...]:
+    """The registered Lookahead spec, around any of the plain optimizers ``inner`` (by name).
+
+    Its ``hyperparams`` are only the wrapper's own three, for the app's controls; ``specialize``
+    gives the runnable spec for the chosen inner optimizer (the registry calls this once it has
+    loaded every plain optimizer, so the choices are known without importing the registry here).
     """
-    concrete, full = _registered_inner(hp)
-    return concrete.init(x, full)
-
-
-def _registered_step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
-                     ctx: StepContext) -> None:
-    """As :func:`_registered_init`; ``lr`` is then only a schedule factor on the inner default lr."""
-    concrete, full = _registered_inner(hp)
-    if "lr" not in hp and "lr" in full:
-        lr = full["lr"] * lr
-    concrete.step(x, g, state, full, lr, t, ctx)
-
-
-SPECS = (
-    OptimizerSpec(
-        name=NAME, title="Lookahead", family="Wrapper", hyperparams=_WRAPPER_PARAMS,
-        init=_registered_init, step=_registered_step, update_rule=LOOKAHEAD_RULE,
-        explanation=_EXPLANATION,
-        paper=_PAPER, year=2019, reference="optax", state_names=("slow_weights",),
-        notes="hyperparams lists only the wrapper's own three; specialize(hyperparams) returns the "
-              "spec for the chosen inner optimizer, whose hyperparameters are appended.",
-        specialize=specialize,
-    ),
-)
+    global _WRAPPER_PARAMS
+    _INNER.clear()
+    _INNER.update((name, spec) for name, spec in inner.items() if spec.specialize is None)
+    _WRAPPER_PARAMS = _wrapper_params(_INNER)
+    _specialized.cache_clear()
+    _specialized_mixed.cache_clear()
+    return (
+        OptimizerSpec(
+            name=NAME, title="Lookahead", family="Wrapper", hyperparams=_WRAPPER_PARAMS,
+            init=_unspecialized, step=_unspecialized, update_rule=LOOKAHEAD_RULE,
+            explanation=_EXPLANATION,
+            paper=_PAPER, year=2019, reference="optax", state_names=("slow_weights",),
+            notes="hyperparams lists only the wrapper's own three; specialize(hyperparams) returns the "
+                  "spec for the chosen inner optimizer, whose hyperparameters are appended.",
+            specialize=specialize,
+        ),
+    )

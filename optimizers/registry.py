@@ -1,4 +1,9 @@
-"""The ordered registry of optimizer specs, gathered from the family modules."""
+"""The ordered registry of optimizer specs, gathered from the family modules.
+
+A family module defines ``SPECS: tuple[OptimizerSpec, ...]``. A wrapper module (Lookahead) wraps the
+others, so it defines ``wrapper_specs(inner: dict[str, OptimizerSpec])`` instead, which is called once
+every plain optimizer is known; it still takes its place in the display order.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import importlib
 
 from .spec import OptimizerSpec
 
-#: Family modules in display order; each defines ``SPECS: tuple[OptimizerSpec, ...]``.
+#: Family modules in display order.
 FAMILY_MODULES = (
     "sgd",
     "adagrad",
@@ -29,14 +34,11 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {}
 
 
 def _load() -> None:
-    for module_name in FAMILY_MODULES:
-        try:
-            module = importlib.import_module(f"{__package__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{module_name}":
-                raise
-            continue  # a family not written yet
-        for spec in module.SPECS:
+    modules = [importlib.import_module(f"{__package__}.{name}") for name in FAMILY_MODULES]
+    plain = {spec.name: spec for module in modules for spec in getattr(module, "SPECS", ())}
+    for module in modules:
+        specs = module.SPECS if hasattr(module, "SPECS") else module.wrapper_specs(dict(plain))
+        for spec in specs:
             if spec.name in OPTIMIZERS:
                 raise ValueError(f"optimizer {spec.name!r} registered twice")
             OPTIMIZERS[spec.name] = spec
