@@ -1,4 +1,10 @@
-"""Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
+"""Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
+
+Two momentum conventions: torch's buffer ``b ← μb + g`` (``momentum_form="torch"``, the default)
+and the exponential moving average ``b ← μb + (1−μ)g`` of many course notes (``"ema"``). With the
+same μ the EMA buffer is ``(1 − μ)`` times torch's at every step, so EMA at lr α is torch at lr
+α(1 − μ): the same path, a different meaning of lr.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,17 @@ from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext
 SGD_RULE = r"""
 \begin{aligned}
 g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
-b_t &\leftarrow \begin{cases} g_t & t = 1 \\ \mu b_{t-1} + (1-\tau) g_t & t > 1 \end{cases} \\
-d_t &\leftarrow \begin{cases} g_t + \mu b_t & \text{nesterov} \\ b_t & \text{otherwise} \end{cases} \\
+b_t &\leftarrow \begin{cases} g_t & t = 1 \\ \mu b_{t-1} + (1-\tau) g_t & t > 1 \end{cases}
+  && \text{torch form} \\
+b_t &\leftarrow \mu b_{t-1} + (1-\mu)(1-\tau) g_t,\quad b_0 = 0 && \text{EMA form (course notes)} \\
+d_t &\leftarrow \begin{cases} g_t + \mu b_t & \text{nesterov, torch form} \\
+  (1-\mu) g_t + \mu b_t & \text{nesterov, EMA form} \\ b_t & \text{otherwise} \end{cases} \\
 \theta_t &\leftarrow \theta_{t-1} - \gamma d_t
 \end{aligned}
 """
+
+#: The two momentum conventions (see the module docstring).
+MOMENTUM_FORMS = ("torch", "ema")
 
 
 def init(x: np.ndarray, hp: Hyper) -> State:
@@ -26,23 +38,28 @@ def init(x: np.ndarray, hp: Hyper) -> State:
 
 def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
          ctx: StepContext) -> None:
-    """One step of torch.optim.SGD.
+    """One step of torch.optim.SGD, or of its EMA form.
 
-    ``b ← g`` on the first step (no dampening), then ``b ← μ b + (1 − τ) g``; the step direction
-    is ``b``, or ``g + μ b`` with Nesterov. ``τ = dampening``: with ``τ = μ`` the buffer is the
-    exponential moving average ``μ b + (1 − μ) g`` used in many course notes.
+    torch form: ``b ← g`` on the first step (no dampening), then ``b ← μ b + (1 − τ) g``; the
+    step direction is ``b``, or ``g + μ b`` with Nesterov (``τ = dampening``).
+    EMA form: ``b ← μ b + (1 − μ)(1 − τ) g`` from ``b = 0`` on every step (the course notes'
+    ``u ← βu + (1 − β)∇f``, θ ← θ − αu, at τ = 0); Nesterov steps along ``(1 − μ) g + μ b``.
     """
     add_weight_decay(g, x, hp.weight_decay)
     momentum = hp.momentum
     if not is_zero(momentum):
         buf = state["momentum_buffer"]
-        if t == 1:
+        ema = hp.momentum_form == "ema"
+        if ema:
+            buf *= momentum
+            buf += ((1.0 - momentum) * (1.0 - hp.dampening)) * g
+        elif t == 1:
             np.copyto(buf, g)
         else:
             buf *= momentum
             buf += (1.0 - hp.dampening) * g
         if hp.nesterov:
-            direction = g + momentum * buf
+            direction = ((1.0 - momentum) * g if ema else g) + momentum * buf
         else:
             direction = buf
         if isinstance(momentum, np.ndarray):
@@ -63,6 +80,12 @@ def _params(lr: float, momentum: float, nesterov: bool) -> tuple[HyperParam, ...
                    low=0.0, high=0.999, decay_rate=True, symbol=r"\tau"),
         weight_decay_param(),
         flag_param("nesterov", nesterov, "Use Nesterov momentum: step along g + μb"),
+        HyperParam("momentum_form", "torch",
+                   "torch: b ← μb + g (b = g on the first step). EMA: b ← μb + (1−μ)g from b = 0, the "
+                   "course notes' form; the same path as torch at lr·(1−μ)",
+                   kind="choice", choices=MOMENTUM_FORMS,
+                   labels=("torch: b ← μb + g", "EMA (course notes): b ← μb + (1−μ)g"),
+                   label="momentum form"),
     )
 
 
