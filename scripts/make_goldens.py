@@ -416,7 +416,8 @@ def build_cases() -> list[Case]:
 def _starts(landscape: str) -> np.ndarray:
     bounds = LANDSCAPES[landscape].bounds
     pts = [
-        [round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr, bounds, strict=True)]
+        # a 1-D landscape takes the first fraction of each pair (as the goldens were made)
+        [round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr[: len(bounds)], bounds, strict=True)]
         for fr in START_FRACTIONS
     ]
     return np.array(pts, dtype=np.float64)
@@ -460,7 +461,16 @@ def reference_defaults(optimizer: str, inner: str | None = None) -> dict[str, An
     return _optax_defaults(OPTAX[optimizer])
 
 
+def _jax() -> Any:
+    """jax with float64 enabled, imported only when an optax case needs it."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
 def _optax_defaults(m: OptaxMap) -> dict[str, Any]:
+    _jax()
     import optax
 
     sig = inspect.signature(getattr(optax, m.fn)).parameters
@@ -512,6 +522,7 @@ def _optax_kwargs(m: OptaxMap, hp: dict[str, Any]) -> dict[str, Any]:
 
 
 def _jax_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    _jax()
     import jax.numpy as jnp
 
     return {k: (jnp.float64 if v == "float64" and k.startswith("dtype") else v) for k, v in kwargs.items()}
@@ -519,6 +530,7 @@ def _jax_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def optax_reference(case: Case, hp: dict[str, Any], landscape: Any, starts: np.ndarray
                     ) -> tuple[np.ndarray, str]:
+    _jax()
     import jax.numpy as jnp
     import optax
 
@@ -695,17 +707,16 @@ def _library(optimizer: str) -> tuple[str, str]:
         import torch
 
         return "torch", torch.__version__
+    _jax()
     import optax
 
     return "optax", optax.__version__
 
 
 def main(only: list[str]) -> None:
-    import jax
     import torch
 
     torch.set_default_dtype(torch.float64)
-    jax.config.update("jax_enable_x64", True)
     OUT.mkdir(parents=True, exist_ok=True)
 
     by_optimizer: dict[str, list[Case]] = {}
