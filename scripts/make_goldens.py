@@ -5,6 +5,10 @@ repo or of its tests)::
 
     /work/venv-ref/bin/python scripts/make_goldens.py            # everything
     /work/venv-ref/bin/python scripts/make_goldens.py adam lion  # only these optimizers
+    /work/venv-ref/bin/python scripts/make_goldens.py torch_signatures  # only that file
+
+torch cases need only torch; jax and optax are imported only when an optax case (or ``lookahead``)
+is generated.
 
 What it writes:
 
@@ -17,6 +21,10 @@ What it writes:
     Learning-rate multipliers of torch.optim.lr_scheduler for our schedules.
 ``tests/goldens/clipping.json``
     ``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_value_`` on a few gradients.
+``tests/goldens/torch_signatures.json``
+    The parameters (names, defaults, keyword-only or not) of the torch.optim constructor of every
+    optimizer that follows torch, so the tests can check that a torch user's keyword dict is
+    accepted as it is, without importing torch.
 
 How a reference run is made:
 
@@ -702,6 +710,34 @@ def clipping_goldens() -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 
 
+def torch_signatures() -> dict[str, Any]:
+    """torch's constructor parameters for every optimizer of ours that follows torch.optim."""
+    import torch
+
+    def plain(value: Any) -> Any:
+        return list(value) if isinstance(value, tuple) else value
+
+    classes: dict[str, dict[str, Any]] = {}
+    optimizers: dict[str, dict[str, Any]] = {}
+    for name, m in TORCH.items():
+        if m.cls not in classes:
+            sig = inspect.signature(getattr(torch.optim, m.cls).__init__).parameters
+            params = [p for p in sig.values() if p.name not in ("self", "params")]
+            assert all(p.default is not inspect.Parameter.empty for p in params), m.cls
+            classes[m.cls] = {
+                "defaults": {p.name: plain(p.default) for p in params},
+                "keyword_only": [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY],
+            }
+        optimizers[name] = {"class": m.cls,
+                            "our_defaults": {k: plain(v) for k, v in {**m.fixed, **m.our_defaults}.items()}}
+    return {"library": "torch", "version": torch.__version__,
+            "semantics": "classes: the parameters of torch.optim.<class>.__init__ after params, in "
+                         "order, with their defaults, and which are keyword-only; optimizers: our "
+                         "name -> its torch class and the defaults our spec sets differently by "
+                         "design (e.g. momentum=0.9 for 'momentum', amsgrad=True for 'amsgrad')",
+            "classes": classes, "optimizers": optimizers}
+
+
 def _library(optimizer: str) -> tuple[str, str]:
     if optimizer in TORCH:
         import torch
@@ -764,6 +800,8 @@ def main(only: list[str]) -> None:
         (OUT / "schedules.json").write_text(json.dumps(schedule_goldens(), indent=1) + "\n")
     if not only or "clipping" in only:
         (OUT / "clipping.json").write_text(json.dumps(clipping_goldens(), indent=1) + "\n")
+    if not only or "torch_signatures" in only:
+        (OUT / "torch_signatures.json").write_text(json.dumps(torch_signatures(), indent=1) + "\n")
     for case_id, why in skipped:
         print(f"SKIPPED {case_id}: {why}")
     total = sum(f.stat().st_size for f in OUT.iterdir())
