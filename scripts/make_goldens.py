@@ -85,15 +85,17 @@ class TorchMap:
 
 
 _SGD = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
-_ADAM = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+_ADAMW = ("lr", "betas", "eps", "weight_decay", "amsgrad")  # AdamW's constructor has no decoupled flag
+_ADAM = (*_ADAMW, "decoupled_weight_decay")
 
 TORCH: dict[str, TorchMap] = {
     "sgd": TorchMap("SGD", _SGD),
     "momentum": TorchMap("SGD", _SGD, our_defaults={"momentum": 0.9}),
     "nesterov": TorchMap("SGD", _SGD, our_defaults={"momentum": 0.9, "nesterov": True}),
     "adam": TorchMap("Adam", _ADAM),
-    "amsgrad": TorchMap("Adam", ("lr", "betas", "eps", "weight_decay"), fixed={"amsgrad": True}),
-    "adamw": TorchMap("AdamW", _ADAM),
+    "amsgrad": TorchMap("Adam", ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay"),
+                        fixed={"amsgrad": True}),
+    "adamw": TorchMap("AdamW", _ADAMW),
     "adagrad": TorchMap("Adagrad", ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")),
     "rmsprop": TorchMap("RMSprop", ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")),
     "adadelta": TorchMap("Adadelta", ("lr", "rho", "eps", "weight_decay")),
@@ -294,8 +296,16 @@ def build_cases() -> list[Case]:
         ("amsgrad", {"amsgrad": True, "betas": (0.9, 0.99)}),
         ("eps", {"eps": 1e-3}),
     ], lr=_adaptive_lr(0.01)))
+    # torch.optim.Adam(decoupled_weight_decay=True): AdamW's decay in Adam (torch 2.7+)
+    add(_spread("adam", [
+        ("decoupled", {"decoupled_weight_decay": True, "weight_decay": 0.1}),
+        ("decoupled-amsgrad", {"decoupled_weight_decay": True, "weight_decay": 0.5, "amsgrad": True,
+                               "betas": (0.8, 0.99)}),
+    ], per_variant=3, offset=2, lr=_adaptive_lr(0.01)))
     add(_spread("amsgrad", [("defaults", {}), ("betas", {"betas": (0.5, 0.9), "weight_decay": 0.01})],
                 offset=2, lr=_adaptive_lr(0.01)))
+    add(_spread("amsgrad", [("decoupled", {"decoupled_weight_decay": True, "weight_decay": 0.2})],
+                offset=6, lr=_adaptive_lr(0.01)))
     add(_spread("adamw", [
         ("defaults", {}),
         ("weight-decay", {"weight_decay": 0.5}),
@@ -346,6 +356,11 @@ def build_cases() -> list[Case]:
     for opt, hp in (("sgd", {"lr": 0.01, "momentum": 0.5}), ("adam", {"lr": 0.1}),
                     ("rmsprop", {"lr": 0.05}), ("rprop", {"lr": 0.05})):
         cases.append(Case(opt, "maximize", hp, "sin_minus_square", steps=200, maximize=True))
+    # maximize with weight decay: torch negates the gradient, then decays (coupled or decoupled)
+    for label, hp in (("maximize-decoupled", {"lr": 0.1, "weight_decay": 0.2,
+                                              "decoupled_weight_decay": True}),
+                      ("maximize-coupled", {"lr": 0.1, "weight_decay": 0.2})):
+        cases.append(Case("adam", label, hp, "sin_minus_square", steps=200, maximize=True))
 
     # ---- optax -----------------------------------------------------------------------------------
     add(_spread("lion", [

@@ -453,3 +453,46 @@ def test_initial_state_matches_state_names(name):
     extra = {"momentum": 0.5} if name == "rmsprop" else {}
     tr = run(name, Half(), [1.0], steps=2, record_state=True, **flags, **extra)
     assert set(tr.state) - {"grad"} == STATE[name]
+
+
+# ---- Adam's decoupled_weight_decay (torch 2.7+): Adam with it is AdamW
+
+STARTS = np.array([[-1.5, 2.0], [0.5, 0.5], [1.2, -0.7]])
+
+
+def test_adam_decoupled_first_step_by_hand():
+    # f = ½x², x₀ = 2, lr = 0.1, λ = 0.5. Adam's first step is lr·g/(|g| + ε) (bias-corrected).
+    # decoupled: θ ← 2·(1 − 0.1·0.5) = 1.9, then g = ∇f(2) = 2:   x₁ = 1.9 − 0.1·2/(2 + 1e-8)
+    # coupled:   g = 2 + 0.5·2 = 3:                              x₁ = 2 − 0.1·3/(3 + 1e-8)
+    # maximize, decoupled: θ ← 1.9, g = −2:                      x₁ = 1.9 + 0.1·2/(2 + 1e-8)
+    kw = {"lr": 0.1, "weight_decay": 0.5}
+    close(path("adam", Half(), 2.0, 1, decoupled_weight_decay=True, **kw), [2.0, 1.9 - 0.1 * 2 / (2 + 1e-8)])
+    close(path("adam", Half(), 2.0, 1, **kw), [2.0, 2 - 0.1 * 3 / (3 + 1e-8)])
+    close(path("adam", Half(), 2.0, 1, decoupled_weight_decay=True, maximize=True, **kw),
+          [2.0, 1.9 + 0.1 * 2 / (2 + 1e-8)])
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_with_decoupled_weight_decay_is_adamw(amsgrad):
+    wd = np.array([0.0, 0.01, 0.5])
+    for name in ("adam", "amsgrad"):
+        ours = run(name, _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad,
+                   decoupled_weight_decay=True, record_state=True)
+        adamw = run("adamw", _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad,
+                    record_state=True)
+        assert np.array_equal(ours.path, adamw.path), name
+        assert all(np.array_equal(ours.state[k], adamw.state[k]) for k in adamw.state)
+    coupled = run("adam", _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad)
+    assert np.abs(coupled.path[:, 1:] - adamw.path[:, 1:]).max() > 1e-3  # the flag does something
+
+
+def test_adam_decoupled_keeps_adams_default_weight_decay():
+    # torch: Adam(decoupled_weight_decay=True) keeps weight_decay=0 (a no-op); only AdamW defaults to 0.01.
+    assert OPTIMIZERS["adam"].defaults["decoupled_weight_decay"] is False
+    assert OPTIMIZERS["adam"].defaults["weight_decay"] == 0
+    assert OPTIMIZERS["adamw"].defaults["weight_decay"] == 0.01
+    plain = run("adam", _rosenbrock(), STARTS, steps=50, lr=0.01)
+    flagged = run("adam", _rosenbrock(), STARTS, steps=50, lr=0.01, decoupled_weight_decay=True)
+    adamw = run("adamw", _rosenbrock(), STARTS, steps=50, lr=0.01)
+    assert np.array_equal(plain.path, flagged.path)
+    assert not np.array_equal(flagged.path, adamw.path)
