@@ -29,8 +29,12 @@ def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
     """One step of torch.optim.SGD.
 
     ``b ← g`` on the first step (no dampening), then ``b ← μ b + (1 − τ) g``; the step direction
-    is ``b``, or ``g + μ b`` with Nesterov. ``τ = dampening``: with ``τ = μ`` the buffer is the
-    exponential moving average ``μ b + (1 − μ) g`` used in many course notes.
+    is ``b``, or ``g + μ b`` with Nesterov, and ``θ ← θ − γ·direction``. ``τ = dampening``.
+
+    The exponential-moving-average form of many course notes, ``b₀ = 0``, ``b ← βb + (1 − β)g``,
+    ``θ ← θ − αb``, is **not** ``τ = β``: that still puts the raw ``g`` in the buffer on the first
+    step, so the two differ from step 1 on. Its exact equivalent is ``momentum=β, lr=α(1 − β)``:
+    the EMA buffer is ``(1 − β)`` times torch's buffer at every step.
     """
     add_weight_decay(g, x, hp.weight_decay)
     momentum = hp.momentum
@@ -59,7 +63,8 @@ def _params(lr: float, momentum: float, nesterov: bool) -> tuple[HyperParam, ...
                    "Momentum factor μ: b ← μb + (1−dampening)g (torch's convention)",
                    low=0.0, high=0.999, symbol=r"\mu"),
         HyperParam("dampening", 0.0,
-                   "τ scales the new gradient by (1−τ); τ = μ gives the EMA form b ← μb + (1−μ)g",
+                   "τ scales the new gradient by (1−τ) from step 2 on (step 1 stores g itself); "
+                   "the EMA form b ← μb + (1−μ)g with step α is momentum=μ, lr=α(1−μ), not τ = μ",
                    low=0.0, high=0.999, symbol=r"\tau"),
         weight_decay_param(),
         flag_param("nesterov", nesterov, "Use Nesterov momentum: step along g + μb"),

@@ -621,3 +621,32 @@ def test_adam_decoupled_keeps_adams_default_weight_decay():
     adamw = run("adamw", _rosenbrock(), STARTS, steps=50, lr=0.01)
     assert np.array_equal(plain.path, flagged.path)
     assert not np.array_equal(flagged.path, adamw.path)
+
+
+# ---- SGD momentum conventions: the course notes' EMA form is momentum=β, lr=α(1−β), not dampening=β
+
+def test_ema_momentum_is_momentum_beta_with_lr_scaled_not_dampening():
+    land = _rosenbrock()
+    alpha, beta, steps = 1e-3, 0.9, 50
+    # The notes: b₀ = 0, b ← βb + (1−β)g, θ ← θ − αb.
+    x, b = np.array([-1.5, 2.0]), np.zeros(2)
+    ema = [x.copy()]
+    for _ in range(steps):
+        g = land.grad(x[None, :])[0]
+        b = beta * b + (1.0 - beta) * g
+        x = x - alpha * b
+        ema.append(x.copy())
+    ema = np.array(ema)
+    # torch's buffer is b/(1−β) at every step (b₁ = g₁ = b₁ᴱᴹᴬ/(1−β)), so the step α·bᴱᴹᴬ is α(1−β)·b.
+    same = run("sgd", land, [-1.5, 2.0], steps=steps, momentum=beta, lr=alpha * (1.0 - beta)).path[:, 0]
+    np.testing.assert_allclose(same, ema, rtol=1e-12, atol=1e-14)
+    # dampening=β puts the raw g in the buffer on step 1 (no dampening then): a different path from
+    # step 1 on, by far more than rounding.
+    damped = run("sgd", land, [-1.5, 2.0], steps=steps, momentum=beta, dampening=beta, lr=alpha).path[:, 0]
+    assert np.abs(damped[1] - ema[1]).max() > 1e-3
+    assert np.abs(damped[-1] - ema[-1]).max() > 1e-3
+
+
+def test_dampening_help_does_not_claim_the_ema_form():
+    help_text = OPTIMIZERS["sgd"].param("dampening").help
+    assert "lr=α(1−μ)" in help_text and "not τ = μ" in help_text
