@@ -1,4 +1,4 @@
-"""Adam, its AMSGrad variant, and AdamW (decoupled weight decay)."""
+"""Adam, its AMSGrad variant, and AdamW (decoupled weight decay, also Adam's ``decoupled_weight_decay``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,22 @@ from typing import Any
 
 import numpy as np
 
-from .common import add_weight_decay, betas_param, eps_param, flag_param, lerp_, lr_param, weight_decay_param
-from .spec import Hyper, OptimizerSpec, State, StepContext, bias_power
+from .common import (
+    betas_param,
+    decay_weights,
+    decoupled_weight_decay_param,
+    eps_param,
+    flag_param,
+    lerp_,
+    lr_param,
+    weight_decay_param,
+)
+from .spec import Hyper, HyperParam, OptimizerSpec, State, StepContext, bias_power
 
 ADAM_RULE = r"""
 \begin{aligned}
-g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\
+g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\theta_{t-1}
+  \quad\text{or, decoupled, } \theta_{t-1} \leftarrow \theta_{t-1}(1-\gamma\lambda) \\
 m_t &\leftarrow \beta_1 m_{t-1} + (1-\beta_1) g_t \\
 v_t &\leftarrow \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\
 \hat v_t &\leftarrow \max(\hat v_{t-1}, v_t)\ \text{(AMSGrad) else } v_t \\
@@ -70,8 +80,15 @@ def adam_update(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, 
 
 def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
          ctx: StepContext) -> None:
-    """One step of torch.optim.Adam (single-tensor path), AMSGrad when ``amsgrad``."""
-    add_weight_decay(g, x, hp.weight_decay)
+    """One step of torch.optim.Adam (single-tensor path), AMSGrad when ``amsgrad``.
+
+    Weight decay first: ``g ← g + λθ`` (L2), or with ``decoupled_weight_decay`` ``θ ← θ(1 − γλ)``,
+    which makes this step exactly torch.optim.AdamW's (torch's AdamW is Adam with that flag set; only
+    its default λ differs: 0 here as in torch.optim.Adam, 0.01 for AdamW). Then
+    ``m ← lerp(m, g, 1−β₁)``, ``v ← β₂v + (1−β₂)g²``, ``v̂ ← max(v̂, v)`` with AMSGrad, and
+    ``θ ← θ − γ/(1−β₁ᵗ) · m/(√v̂/√(1−β₂ᵗ) + ε)``.
+    """
+    decay_weights(x, g, hp, lr)
     adam_update(x, g, state, hp, lr, t)
 
 
@@ -82,20 +99,27 @@ def step_adamw(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t
     adam_update(x, g, state, hp, lr, t)
 
 
-def _params(lr: float, weight_decay: float, amsgrad: bool, decay_text: str):
-    return (
+def _params(lr: float, weight_decay: float, amsgrad: bool, decay_text: str,
+            decoupled_flag: bool = True) -> tuple[HyperParam, ...]:
+    """torch.optim.Adam's hyperparameters in its order (AdamW's constructor has no decoupled flag)."""
+    params = (
         lr_param(lr),
         betas_param((0.9, 0.999)),
         eps_param(1e-8),
         weight_decay_param(weight_decay, decay_text),
         flag_param("amsgrad", amsgrad, "Use the running maximum of v (AMSGrad)"),
     )
+    if decoupled_flag:
+        params += (decoupled_weight_decay_param(
+            "Decay the weights directly, θ ← θ(1 − γλ), instead of adding λθ to g: "
+            "Adam with this set is AdamW (λ keeps Adam's default 0)"),)
+    return params
 
 
 _KINGMA = "Kingma & Ba, Adam: A Method for Stochastic Optimization (ICLR 2015)"
 _REDDI = "Reddi, Kale & Kumar, On the Convergence of Adam and Beyond (ICLR 2018)"
 _LOSHCHILOV = "Loshchilov & Hutter, Decoupled Weight Decay Regularization (ICLR 2019)"
-_L2 = "L2 penalty added to the gradient (coupled)"
+_L2 = "Weight decay λ: an L2 penalty added to the gradient, or decoupled (decoupled_weight_decay)"
 
 SPECS = (
     OptimizerSpec(
@@ -115,7 +139,8 @@ SPECS = (
     ),
     OptimizerSpec(
         name="adamw", title="AdamW", family="Adam",
-        hyperparams=_params(1e-3, 1e-2, False, "Decoupled decay: θ ← θ(1 − lr·λ) before the step"),
+        hyperparams=_params(1e-3, 1e-2, False, "Decoupled decay: θ ← θ(1 − lr·λ) before the step",
+                            decoupled_flag=False),
         init=init, step=step_adamw, update_rule=ADAMW_RULE,
         explanation="Adam with weight decay applied to the weights directly (scaled by lr) instead "
                     "of through the gradient, so decay is not divided by the second moment.",

@@ -10,8 +10,9 @@ import numpy as np
 from .common import (
     add_weight_decay,
     betas_param,
+    decay_weights,
+    decoupled_weight_decay_param,
     eps_param,
-    flag_param,
     lerp_,
     lr_param,
     weight_decay_param,
@@ -92,17 +93,6 @@ def _bias_power(beta: Any, t: int) -> Any:
         return np.power(np.float64(beta) if not isinstance(beta, np.ndarray) else beta, float(t))
 
 
-def _decay_weights(x: np.ndarray, g: np.ndarray, hp: Hyper, lr: Any) -> None:
-    """torch's two kinds of weight decay: ``θ ← θ(1 − γλ)`` when decoupled, else ``g ← g + λθ``."""
-    weight_decay = hp.weight_decay
-    if not isinstance(weight_decay, np.ndarray) and weight_decay == 0:
-        return
-    if hp.decoupled_weight_decay:
-        x *= 1.0 - lr * weight_decay
-    else:
-        add_weight_decay(g, x, weight_decay)
-
-
 def _moments(g: np.ndarray, state: State, beta1: Any, beta2: Any) -> None:
     """``m ← lerp(m, g, 1 − β₁)``, ``v ← β₂ v + ((1 − β₂)·g)·g`` in torch's operation order."""
     lerp_(state["exp_avg"], g, 1.0 - beta1)
@@ -174,7 +164,7 @@ def step_nadam(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t
     """
     beta1, beta2 = hp.betas
     bias_correction2 = 1.0 - _bias_power(beta2, t)
-    _decay_weights(x, g, hp, lr)
+    decay_weights(x, g, hp, lr)
     step = float(t)
     mu = _mu(beta1, step, hp.momentum_decay)
     mu_next = _mu(beta1, step + 1.0, hp.momentum_decay)
@@ -238,7 +228,7 @@ def step_radam(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t
     ``reciprocal(√v+ε)·√(1−β₂ᵗ)``, which this follows.
     """
     beta1, beta2 = hp.betas
-    _decay_weights(x, g, hp, lr)
+    decay_weights(x, g, hp, lr)
     _moments(g, state, beta1, beta2)
     if isinstance(beta2, np.ndarray):
         rho_t = _python_float(lambda b: _radam_factors(b, t)[0], beta2)
@@ -273,8 +263,7 @@ _DOZAT = "Dozat, Incorporating Nesterov Momentum into Adam (ICLR 2016 Workshop)"
 _LIU = ("Liu, Jiang, He, Chen, Liu, Gao & Han, On the Variance of the Adaptive Learning Rate and "
         "Beyond (ICLR 2020)")
 
-_DECOUPLED = flag_param("decoupled_weight_decay", False,
-                        "Decay the weights directly, θ ← θ(1 − γλ), instead of adding λθ to g (AdamW-style)")
+_DECOUPLED = decoupled_weight_decay_param()
 
 SPECS = (
     OptimizerSpec(

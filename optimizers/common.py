@@ -63,6 +63,27 @@ def add_weight_decay(g: np.ndarray, x: np.ndarray, weight_decay: Any) -> np.ndar
     return g
 
 
+def decay_weights(x: np.ndarray, g: np.ndarray, hp: Any, lr: Any) -> None:
+    """torch's two kinds of weight decay, chosen by ``hp.decoupled_weight_decay``.
+
+    Decoupled (AdamW-style): ``θ ← θ(1 − γλ)`` before the step; coupled (L2): ``g ← g + λθ``.
+    Skipped for a zero scalar ``λ``, as torch skips it (``if weight_decay != 0``).
+    """
+    weight_decay = hp.weight_decay
+    if is_zero(weight_decay):
+        return
+    if hp.decoupled_weight_decay:
+        x *= 1.0 - lr * weight_decay
+    else:
+        add_weight_decay(g, x, weight_decay)
+
+
+def decoupled_weight_decay_param(text: str = "Decay the weights directly, θ ← θ(1 − γλ), instead of "
+                                             "adding λθ to g (AdamW-style)") -> HyperParam:
+    """torch's ``decoupled_weight_decay`` switch (Adam, NAdam, RAdam)."""
+    return flag_param("decoupled_weight_decay", False, text)
+
+
 def is_zero(value: Any) -> bool:
     """True for a scalar zero (a per-particle array is never treated as zero)."""
     return not isinstance(value, np.ndarray) and value == 0

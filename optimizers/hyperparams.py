@@ -10,6 +10,32 @@ from .spec import Hyper, HyperParam, OptimizerSpec
 
 DISCRETE_KINDS = ("bool", "int", "choice")
 
+_SGD_FLAGS = frozenset({"foreach", "differentiable", "fused"})
+_ADAM_FLAGS = frozenset({"foreach", "capturable", "differentiable", "fused"})
+_NO_FUSED = frozenset({"foreach", "capturable", "differentiable"})
+
+#: torch's implementation switches, accepted and ignored by :func:`resolve`: for each optimizer that
+#: follows torch.optim, the keyword arguments of torch 2.13's constructor that choose a kernel
+#: (``foreach``: multi-tensor; ``fused``: one fused kernel; ``capturable``: CUDA-graph safe;
+#: ``differentiable``: autograd through the step) but not the algorithm. Only the names the
+#: constructor really has are listed (RMSprop has no ``fused``, SGD no ``capturable`` …); they are
+#: deliberately not hyperparameters of the spec, so the app never shows them as controls.
+TORCH_IMPLEMENTATION_FLAGS: dict[str, frozenset[str]] = {
+    "sgd": _SGD_FLAGS,
+    "momentum": _SGD_FLAGS,
+    "nesterov": _SGD_FLAGS,
+    "adagrad": _SGD_FLAGS,
+    "rmsprop": _NO_FUSED,
+    "adadelta": _NO_FUSED,
+    "adam": _ADAM_FLAGS,
+    "amsgrad": _ADAM_FLAGS,
+    "adamw": _ADAM_FLAGS,
+    "adamax": _NO_FUSED,
+    "nadam": _NO_FUSED,
+    "radam": _NO_FUSED,
+    "rprop": _NO_FUSED,
+}
+
 
 class HyperparameterError(ValueError):
     """A hyperparameter name or value that the optimizer cannot take."""
@@ -96,18 +122,45 @@ def _resolve_one(param: HyperParam, value: Any, batch: int) -> Any:
     return _as_batch_array(param.name, value, batch)
 
 
+def implementation_flags(spec: OptimizerSpec) -> frozenset[str]:
+    """The torch implementation switches ``spec`` accepts and ignores (empty for non-torch specs)."""
+    if spec.reference != "torch":
+        return frozenset()
+    return TORCH_IMPLEMENTATION_FLAGS.get(spec.name, frozenset())
+
+
 def resolve(spec: OptimizerSpec, given: dict[str, Any], batch: int) -> dict[str, Any]:
     """Every hyperparameter of ``spec``: the user's value where given, else the default.
 
-    Raises :class:`HyperparameterError` naming the valid hyperparameters for an unknown name.
+    A torch user's keyword dict works as it is. Besides the spec's hyperparameters (torch's names,
+    defaults and meaning), an optimizer that follows torch.optim accepts the implementation flags
+    its torch constructor has (:data:`TORCH_IMPLEMENTATION_FLAGS`: ``foreach``, ``fused``,
+    ``capturable``, ``differentiable``), each ``None``, ``True`` or ``False``, and ignores them:
+    they choose torch's kernel, not the algorithm, and the result is always that of torch's
+    default single-tensor path in float64 (torch's own fused and foreach kernels may differ from
+    it in the last bits). They are not in the result. ``maximize`` is not a hyperparameter but an
+    engine-wide keyword of ``run()``, with torch's meaning (the gradient is negated before weight
+    decay).
+
+    Raises :class:`HyperparameterError` naming the valid hyperparameters for an unknown name (or
+    for a flag with a value other than None/True/False).
     """
     valid = [h.name for h in spec.hyperparams]
-    unknown = sorted(set(given) - set(valid))
+    flags = implementation_flags(spec)
+    unknown = sorted(set(given) - set(valid) - flags)
     if unknown:
+        ignored = f" (torch's {', '.join(sorted(flags))} are also accepted and ignored)" if flags else ""
         raise HyperparameterError(
             f"{spec.name} has no hyperparameter {', '.join(map(repr, unknown))}; "
-            f"valid: {', '.join(valid) or '(none)'}"
+            f"valid: {', '.join(valid) or '(none)'}{ignored}"
         )
+    for name in flags & set(given):
+        value = given[name]
+        if not (value is None or isinstance(value, (bool, np.bool_))):
+            raise HyperparameterError(
+                f"{name} is torch's implementation switch (accepted and ignored here); it must be "
+                f"None, True or False, got {value!r}"
+            )
     return {
         h.name: _resolve_one(h, given.get(h.name, h.default), batch) for h in spec.hyperparams
     }

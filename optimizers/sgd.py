@@ -41,9 +41,14 @@ def step(x: np.ndarray, g: np.ndarray, state: State, hp: Hyper, lr: Any, t: int,
     """One step of torch.optim.SGD, or of its EMA form.
 
     torch form: ``b ← g`` on the first step (no dampening), then ``b ← μ b + (1 − τ) g``; the
-    step direction is ``b``, or ``g + μ b`` with Nesterov (``τ = dampening``).
+    step direction is ``b``, or ``g + μ b`` with Nesterov, and ``θ ← θ − γ·direction``
+    (``τ = dampening``).
     EMA form: ``b ← μ b + (1 − μ)(1 − τ) g`` from ``b = 0`` on every step (the course notes'
     ``u ← βu + (1 − β)∇f``, θ ← θ − αu, at τ = 0); Nesterov steps along ``(1 − μ) g + μ b``.
+
+    The EMA form is **not** torch's ``τ = β``: that still puts the raw ``g`` in the buffer on the
+    first step, so the two differ from step 1 on. Its exact equivalent in torch's form is
+    ``momentum=β, lr=α(1 − β)``: the EMA buffer is ``(1 − β)`` times torch's at every step.
     """
     add_weight_decay(g, x, hp.weight_decay)
     momentum = hp.momentum
@@ -76,7 +81,9 @@ def _params(lr: float, momentum: float, nesterov: bool) -> tuple[HyperParam, ...
                    "Momentum factor μ: b ← μb + (1−dampening)g (torch's convention)",
                    low=0.0, high=0.999, decay_rate=True, symbol=r"\mu"),
         HyperParam("dampening", 0.0,
-                   "τ scales the new gradient by (1−τ); τ = μ gives the EMA form b ← μb + (1−μ)g",
+                   "τ scales the new gradient by (1−τ) from step 2 on (step 1 stores g itself); "
+                   "the EMA form b ← μb + (1−μ)g with step α is momentum_form=ema, or torch's "
+                   "momentum=μ, lr=α(1−μ) — not τ = μ",
                    low=0.0, high=0.999, decay_rate=True, symbol=r"\tau"),
         weight_decay_param(),
         flag_param("nesterov", nesterov, "Use Nesterov momentum: step along g + μb"),

@@ -5,6 +5,10 @@ repo or of its tests)::
 
     /work/venv-ref/bin/python scripts/make_goldens.py            # everything
     /work/venv-ref/bin/python scripts/make_goldens.py adam lion  # only these optimizers
+    /work/venv-ref/bin/python scripts/make_goldens.py torch_signatures  # only that file
+
+torch cases need only torch; jax and optax are imported only when an optax case (or ``lookahead``)
+is generated.
 
 What it writes:
 
@@ -17,6 +21,10 @@ What it writes:
     Learning-rate multipliers of torch.optim.lr_scheduler for our schedules.
 ``tests/goldens/clipping.json``
     ``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_value_`` on a few gradients.
+``tests/goldens/torch_signatures.json``
+    The parameters (names, defaults, keyword-only or not) of the torch.optim constructor of every
+    optimizer that follows torch, so the tests can check that a torch user's keyword dict is
+    accepted as it is, without importing torch.
 
 How a reference run is made:
 
@@ -77,15 +85,17 @@ class TorchMap:
 
 
 _SGD = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
-_ADAM = ("lr", "betas", "eps", "weight_decay", "amsgrad")
+_ADAMW = ("lr", "betas", "eps", "weight_decay", "amsgrad")  # AdamW's constructor has no decoupled flag
+_ADAM = (*_ADAMW, "decoupled_weight_decay")
 
 TORCH: dict[str, TorchMap] = {
     "sgd": TorchMap("SGD", _SGD),
     "momentum": TorchMap("SGD", _SGD, our_defaults={"momentum": 0.9}),
     "nesterov": TorchMap("SGD", _SGD, our_defaults={"momentum": 0.9, "nesterov": True}),
     "adam": TorchMap("Adam", _ADAM),
-    "amsgrad": TorchMap("Adam", ("lr", "betas", "eps", "weight_decay"), fixed={"amsgrad": True}),
-    "adamw": TorchMap("AdamW", _ADAM),
+    "amsgrad": TorchMap("Adam", ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay"),
+                        fixed={"amsgrad": True}),
+    "adamw": TorchMap("AdamW", _ADAMW),
     "adagrad": TorchMap("Adagrad", ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")),
     "rmsprop": TorchMap("RMSprop", ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")),
     "adadelta": TorchMap("Adadelta", ("lr", "rho", "eps", "weight_decay")),
@@ -286,8 +296,16 @@ def build_cases() -> list[Case]:
         ("amsgrad", {"amsgrad": True, "betas": (0.9, 0.99)}),
         ("eps", {"eps": 1e-3}),
     ], lr=_adaptive_lr(0.01)))
+    # torch.optim.Adam(decoupled_weight_decay=True): AdamW's decay in Adam (torch 2.7+)
+    add(_spread("adam", [
+        ("decoupled", {"decoupled_weight_decay": True, "weight_decay": 0.1}),
+        ("decoupled-amsgrad", {"decoupled_weight_decay": True, "weight_decay": 0.5, "amsgrad": True,
+                               "betas": (0.8, 0.99)}),
+    ], per_variant=3, offset=2, lr=_adaptive_lr(0.01)))
     add(_spread("amsgrad", [("defaults", {}), ("betas", {"betas": (0.5, 0.9), "weight_decay": 0.01})],
                 offset=2, lr=_adaptive_lr(0.01)))
+    add(_spread("amsgrad", [("decoupled", {"decoupled_weight_decay": True, "weight_decay": 0.2})],
+                offset=6, lr=_adaptive_lr(0.01)))
     add(_spread("adamw", [
         ("defaults", {}),
         ("weight-decay", {"weight_decay": 0.5}),
@@ -338,6 +356,11 @@ def build_cases() -> list[Case]:
     for opt, hp in (("sgd", {"lr": 0.01, "momentum": 0.5}), ("adam", {"lr": 0.1}),
                     ("rmsprop", {"lr": 0.05}), ("rprop", {"lr": 0.05})):
         cases.append(Case(opt, "maximize", hp, "sin_minus_square", steps=200, maximize=True))
+    # maximize with weight decay: torch negates the gradient, then decays (coupled or decoupled)
+    for label, hp in (("maximize-decoupled", {"lr": 0.1, "weight_decay": 0.2,
+                                              "decoupled_weight_decay": True}),
+                      ("maximize-coupled", {"lr": 0.1, "weight_decay": 0.2})):
+        cases.append(Case("adam", label, hp, "sin_minus_square", steps=200, maximize=True))
 
     # ---- optax -----------------------------------------------------------------------------------
     add(_spread("lion", [
@@ -416,7 +439,8 @@ def build_cases() -> list[Case]:
 def _starts(landscape: str) -> np.ndarray:
     bounds = LANDSCAPES[landscape].bounds
     pts = [
-        [round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr, bounds, strict=True)]
+        # a 1-D landscape takes the first fraction of each pair (as the goldens were made)
+        [round(lo + f * (hi - lo), 3) for f, (lo, hi) in zip(fr[: len(bounds)], bounds, strict=True)]
         for fr in START_FRACTIONS
     ]
     return np.array(pts, dtype=np.float64)
@@ -460,7 +484,16 @@ def reference_defaults(optimizer: str, inner: str | None = None) -> dict[str, An
     return _optax_defaults(OPTAX[optimizer])
 
 
+def _jax() -> Any:
+    """jax with float64 enabled, imported only when an optax case needs it."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
 def _optax_defaults(m: OptaxMap) -> dict[str, Any]:
+    _jax()
     import optax
 
     sig = inspect.signature(getattr(optax, m.fn)).parameters
@@ -512,6 +545,7 @@ def _optax_kwargs(m: OptaxMap, hp: dict[str, Any]) -> dict[str, Any]:
 
 
 def _jax_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    _jax()
     import jax.numpy as jnp
 
     return {k: (jnp.float64 if v == "float64" and k.startswith("dtype") else v) for k, v in kwargs.items()}
@@ -519,6 +553,7 @@ def _jax_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def optax_reference(case: Case, hp: dict[str, Any], landscape: Any, starts: np.ndarray
                     ) -> tuple[np.ndarray, str]:
+    _jax()
     import jax.numpy as jnp
     import optax
 
@@ -690,22 +725,49 @@ def clipping_goldens() -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 
 
+def torch_signatures() -> dict[str, Any]:
+    """torch's constructor parameters for every optimizer of ours that follows torch.optim."""
+    import torch
+
+    def plain(value: Any) -> Any:
+        return list(value) if isinstance(value, tuple) else value
+
+    classes: dict[str, dict[str, Any]] = {}
+    optimizers: dict[str, dict[str, Any]] = {}
+    for name, m in TORCH.items():
+        if m.cls not in classes:
+            sig = inspect.signature(getattr(torch.optim, m.cls).__init__).parameters
+            params = [p for p in sig.values() if p.name not in ("self", "params")]
+            assert all(p.default is not inspect.Parameter.empty for p in params), m.cls
+            classes[m.cls] = {
+                "defaults": {p.name: plain(p.default) for p in params},
+                "keyword_only": [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY],
+            }
+        optimizers[name] = {"class": m.cls,
+                            "our_defaults": {k: plain(v) for k, v in {**m.fixed, **m.our_defaults}.items()}}
+    return {"library": "torch", "version": torch.__version__,
+            "semantics": "classes: the parameters of torch.optim.<class>.__init__ after params, in "
+                         "order, with their defaults, and which are keyword-only; optimizers: our "
+                         "name -> its torch class and the defaults our spec sets differently by "
+                         "design (e.g. momentum=0.9 for 'momentum', amsgrad=True for 'amsgrad')",
+            "classes": classes, "optimizers": optimizers}
+
+
 def _library(optimizer: str) -> tuple[str, str]:
     if optimizer in TORCH:
         import torch
 
         return "torch", torch.__version__
+    _jax()
     import optax
 
     return "optax", optax.__version__
 
 
 def main(only: list[str]) -> None:
-    import jax
     import torch
 
     torch.set_default_dtype(torch.float64)
-    jax.config.update("jax_enable_x64", True)
     OUT.mkdir(parents=True, exist_ok=True)
 
     by_optimizer: dict[str, list[Case]] = {}
@@ -753,6 +815,8 @@ def main(only: list[str]) -> None:
         (OUT / "schedules.json").write_text(json.dumps(schedule_goldens(), indent=1) + "\n")
     if not only or "clipping" in only:
         (OUT / "clipping.json").write_text(json.dumps(clipping_goldens(), indent=1) + "\n")
+    if not only or "torch_signatures" in only:
+        (OUT / "torch_signatures.json").write_text(json.dumps(torch_signatures(), indent=1) + "\n")
     for case_id, why in skipped:
         print(f"SKIPPED {case_id}: {why}")
     total = sum(f.stat().st_size for f in OUT.iterdir())

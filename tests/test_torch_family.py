@@ -1,21 +1,30 @@
-"""The torch.optim family beyond SGD and Adam: Adagrad, RMSprop, Adadelta, Adamax, NAdam, RAdam, Rprop.
+"""The torch.optim family beyond SGD and Adam: Adagrad, RMSprop, Adadelta, Adamax, NAdam, RAdam, Rprop;
+and torch's vocabulary for all thirteen torch-following optimizers (SGD and Adam included).
 
 * The first steps of every optimizer, derived by hand on tiny landscapes (the arithmetic is in the
   comments), in at least two settings each, including the traps of torch's definitions.
 * Per-particle (array) hyperparameters give exactly what separate scalar runs give.
 * Every spec's metadata is complete, and its defaults are torch's documented defaults, written
   out literally below from the torch.optim documentation.
+* torch's vocabulary: every parameter of torch 2.13's constructors (recorded in
+  ``tests/goldens/torch_signatures.json``) is accepted; the implementation flags change nothing;
+  unknown names still raise. Adam's ``decoupled_weight_decay`` is AdamW, and the course notes' EMA
+  momentum is ``momentum=β, lr=α(1−β)``, not ``dampening=β``.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from optimizers import OPTIMIZERS, run
+from optimizers import OPTIMIZERS, HyperparameterError, run
+from optimizers.hyperparams import implementation_flags
 
 NAMES = ("adagrad", "rmsprop", "adadelta", "adamax", "nadam", "radam", "rprop")
 
@@ -453,3 +462,191 @@ def test_initial_state_matches_state_names(name):
     extra = {"momentum": 0.5} if name == "rmsprop" else {}
     tr = run(name, Half(), [1.0], steps=2, record_state=True, **flags, **extra)
     assert set(tr.state) - {"grad"} == STATE[name]
+
+
+# ------------------------------------------------------------------------- torch's vocabulary
+#
+# tests/goldens/torch_signatures.json records the parameters of torch 2.13's optimizer constructors
+# (written by scripts/make_goldens.py, so these tests need no torch). A torch user's keyword dict
+# must work as it is: every algorithm parameter is a hyperparameter of ours with the same default,
+# ``maximize`` is run()'s engine-wide keyword, and torch's implementation flags are accepted and
+# ignored exactly where that constructor has them.
+
+SIGNATURES = json.loads((Path(__file__).parent / "goldens" / "torch_signatures.json").read_text())
+#: torch's names for kernel choices (not algorithm parameters)
+IMPLEMENTATION = {"foreach", "fused", "capturable", "differentiable"}
+TORCH_SPECS = [name for name, spec in OPTIMIZERS.items() if spec.reference == "torch"]
+STARTS = np.array([[-1.5, 2.0], [0.5, 0.5], [1.2, -0.7]])
+
+
+def _torch_parameters(name: str) -> dict:
+    return SIGNATURES["classes"][SIGNATURES["optimizers"][name]["class"]]["defaults"]
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def test_signatures_cover_every_torch_spec():
+    assert SIGNATURES["library"] == "torch" and SIGNATURES["version"].startswith("2.13")
+    assert set(TORCH_SPECS) == set(SIGNATURES["optimizers"]), (
+        "every optimizer that follows torch needs its constructor recorded: run "
+        "scripts/make_goldens.py torch_signatures after adding it to the TORCH table")
+    assert len(TORCH_SPECS) == 13
+
+
+@pytest.mark.parametrize("name", TORCH_SPECS)
+def test_spec_takes_every_torch_constructor_parameter(name):
+    spec = OPTIMIZERS[name]
+    ours = spec.defaults
+    by_design = SIGNATURES["optimizers"][name]["our_defaults"]
+    torch_params = _torch_parameters(name)
+    for param, default in torch_params.items():
+        if param == "maximize":
+            assert inspect.signature(run).parameters["maximize"].default == default
+        elif param in IMPLEMENTATION:
+            assert param in implementation_flags(spec), f"{name} must accept torch's {param!r}"
+        else:
+            assert param in ours, f"{name} lacks torch's hyperparameter {param!r}"
+            assert _plain(ours[param]) == by_design.get(param, default), (name, param)
+    # nothing of ours that torch lacks, flags only where torch has them, and never as app controls
+    assert set(ours) <= set(torch_params), set(ours) - set(torch_params)
+    assert implementation_flags(spec) == set(torch_params) & IMPLEMENTATION
+    assert not set(ours) & IMPLEMENTATION
+
+
+@pytest.mark.parametrize("name", TORCH_SPECS)
+def test_a_torch_keyword_dict_works_as_it_is(name):
+    # Every constructor argument at torch's default, the implementation flags switched on: the
+    # result is bit for bit the run without the flags.
+    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in _torch_parameters(name).items()}
+    kwargs.update({k: True for k in kwargs if k in IMPLEMENTATION})
+    kwargs["lr"] = 0.01 if name not in ("sgd", "momentum", "nesterov") else 1e-4
+    plain = {k: v for k, v in kwargs.items() if k not in IMPLEMENTATION}
+    got = run(name, _rosenbrock(), STARTS, steps=40, **kwargs)
+    expected = run(name, _rosenbrock(), STARTS, steps=40, **plain)
+    assert np.array_equal(got.path, expected.path) and np.array_equal(got.loss, expected.loss)
+    assert got.hyperparams.keys() == expected.hyperparams.keys() == OPTIMIZERS[name].defaults.keys()
+
+
+SETTINGS = {  # something non-trivial for every path through the step (decay, momentum, flags)
+    "sgd": {"lr": 1e-4, "momentum": 0.5, "weight_decay": 0.1},
+    "momentum": {"lr": 1e-4, "dampening": 0.3},
+    "nesterov": {"lr": 1e-4, "weight_decay": 0.05},
+    "adagrad": {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1},
+    "rmsprop": {"lr": 0.01, "momentum": 0.5, "centered": True, "weight_decay": 0.1},
+    "adadelta": {"lr": 1.0, "weight_decay": 0.1},
+    "adam": {"lr": 0.01, "weight_decay": [0.0, 0.1, 0.5], "decoupled_weight_decay": [True, False, True]},
+    "amsgrad": {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+    "adamw": {"lr": 0.01, "weight_decay": 0.5},
+    "adamax": {"lr": 0.01, "weight_decay": 0.1},
+    "nadam": {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+    "radam": {"lr": 0.01, "weight_decay": 0.1},
+    "rprop": {"lr": 0.01, "etas": (0.3, 1.5)},
+}
+
+
+@pytest.mark.parametrize("name", TORCH_SPECS)
+def test_implementation_flags_are_accepted_and_change_nothing(name):
+    flags = sorted(implementation_flags(OPTIMIZERS[name]))
+    base = run(name, _rosenbrock(), STARTS, steps=60, record_state=True, **SETTINGS[name])
+    choices = [{f: True for f in flags}, {f: False for f in flags}, {f: np.bool_(True) for f in flags}]
+    choices += [{f: None} for f in flags if f in ("foreach", "fused")]  # torch's "let me choose"
+    choices += [{f: True} for f in flags]
+    for given in choices:
+        tr = run(name, _rosenbrock(), STARTS, steps=60, record_state=True, **SETTINGS[name], **given)
+        assert np.array_equal(tr.path, base.path) and np.array_equal(tr.loss, base.loss), given
+        assert tr.state.keys() == base.state.keys()
+        assert all(np.array_equal(tr.state[k], base.state[k]) for k in base.state), given
+        assert set(tr.hyperparams) == set(base.hyperparams), "flags are not hyperparameters"
+
+
+@pytest.mark.parametrize(("name", "kwargs", "message"), [
+    ("adam", {"decoupled": True}, r"adam has no hyperparameter 'decoupled'; valid: lr, betas, eps, "
+                                  r"weight_decay, amsgrad, decoupled_weight_decay \(torch's capturable, "
+                                  r"differentiable, foreach, fused are also accepted and ignored\)"),
+    ("adamw", {"decoupled_weight_decay": True}, r"adamw has no hyperparameter 'decoupled_weight_decay'"),
+    ("rmsprop", {"fused": True}, r"rmsprop has no hyperparameter 'fused'; valid: lr, alpha"),
+    ("adadelta", {"fused": None}, r"adadelta has no hyperparameter 'fused'"),
+    ("sgd", {"capturable": False}, r"sgd has no hyperparameter 'capturable'"),
+    ("adagrad", {"capturable": False}, r"adagrad has no hyperparameter 'capturable'"),
+    ("rprop", {"weight_decay": 0.1}, r"rprop has no hyperparameter 'weight_decay'"),
+    ("sgd", {"foreach": True, "beta": 0.9}, r"sgd has no hyperparameter 'beta'; valid: lr, momentum"),
+    ("lion", {"foreach": True}, r"lion has no hyperparameter 'foreach'; valid: lr, betas, weight_decay$"),
+    ("yogi", {"fused": None}, r"yogi has no hyperparameter 'fused'"),
+    ("adam", {"fused": "yes"}, r"fused is torch's implementation switch .* None, True or False, got 'yes'"),
+    ("adam", {"foreach": 1}, r"foreach is torch's implementation switch"),
+    ("sgd", {"differentiable": [True, False, True]}, r"differentiable is torch's implementation switch"),
+])
+def test_unknown_names_and_bad_flag_values_still_raise(name, kwargs, message):
+    with pytest.raises(HyperparameterError, match=message):
+        run(name, _rosenbrock(), STARTS, steps=1, **kwargs)
+
+
+# ---- Adam's decoupled_weight_decay (torch 2.7+): Adam with it is AdamW
+
+def test_adam_decoupled_first_step_by_hand():
+    # f = ½x², x₀ = 2, lr = 0.1, λ = 0.5. Adam's first step is lr·g/(|g| + ε) (bias-corrected).
+    # decoupled: θ ← 2·(1 − 0.1·0.5) = 1.9, then g = ∇f(2) = 2:   x₁ = 1.9 − 0.1·2/(2 + 1e-8)
+    # coupled:   g = 2 + 0.5·2 = 3:                              x₁ = 2 − 0.1·3/(3 + 1e-8)
+    # maximize, decoupled: θ ← 1.9, g = −2:                      x₁ = 1.9 + 0.1·2/(2 + 1e-8)
+    kw = {"lr": 0.1, "weight_decay": 0.5}
+    close(path("adam", Half(), 2.0, 1, decoupled_weight_decay=True, **kw), [2.0, 1.9 - 0.1 * 2 / (2 + 1e-8)])
+    close(path("adam", Half(), 2.0, 1, **kw), [2.0, 2 - 0.1 * 3 / (3 + 1e-8)])
+    close(path("adam", Half(), 2.0, 1, decoupled_weight_decay=True, maximize=True, **kw),
+          [2.0, 1.9 + 0.1 * 2 / (2 + 1e-8)])
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_with_decoupled_weight_decay_is_adamw(amsgrad):
+    wd = np.array([0.0, 0.01, 0.5])
+    for name in ("adam", "amsgrad"):
+        ours = run(name, _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad,
+                   decoupled_weight_decay=True, record_state=True)
+        adamw = run("adamw", _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad,
+                    record_state=True)
+        assert np.array_equal(ours.path, adamw.path), name
+        assert all(np.array_equal(ours.state[k], adamw.state[k]) for k in adamw.state)
+    coupled = run("adam", _rosenbrock(), STARTS, steps=100, lr=0.01, weight_decay=wd, amsgrad=amsgrad)
+    assert np.abs(coupled.path[:, 1:] - adamw.path[:, 1:]).max() > 1e-3  # the flag does something
+
+
+def test_adam_decoupled_keeps_adams_default_weight_decay():
+    # torch: Adam(decoupled_weight_decay=True) keeps weight_decay=0 (a no-op); only AdamW defaults to 0.01.
+    assert OPTIMIZERS["adam"].defaults["decoupled_weight_decay"] is False
+    assert OPTIMIZERS["adam"].defaults["weight_decay"] == 0
+    assert OPTIMIZERS["adamw"].defaults["weight_decay"] == 0.01
+    plain = run("adam", _rosenbrock(), STARTS, steps=50, lr=0.01)
+    flagged = run("adam", _rosenbrock(), STARTS, steps=50, lr=0.01, decoupled_weight_decay=True)
+    adamw = run("adamw", _rosenbrock(), STARTS, steps=50, lr=0.01)
+    assert np.array_equal(plain.path, flagged.path)
+    assert not np.array_equal(flagged.path, adamw.path)
+
+
+# ---- SGD momentum conventions: the course notes' EMA form is momentum=β, lr=α(1−β), not dampening=β
+
+def test_ema_momentum_is_momentum_beta_with_lr_scaled_not_dampening():
+    land = _rosenbrock()
+    alpha, beta, steps = 1e-3, 0.9, 50
+    # The notes: b₀ = 0, b ← βb + (1−β)g, θ ← θ − αb.
+    x, b = np.array([-1.5, 2.0]), np.zeros(2)
+    ema = [x.copy()]
+    for _ in range(steps):
+        g = land.grad(x[None, :])[0]
+        b = beta * b + (1.0 - beta) * g
+        x = x - alpha * b
+        ema.append(x.copy())
+    ema = np.array(ema)
+    # torch's buffer is b/(1−β) at every step (b₁ = g₁ = b₁ᴱᴹᴬ/(1−β)), so the step α·bᴱᴹᴬ is α(1−β)·b.
+    same = run("sgd", land, [-1.5, 2.0], steps=steps, momentum=beta, lr=alpha * (1.0 - beta)).path[:, 0]
+    np.testing.assert_allclose(same, ema, rtol=1e-12, atol=1e-14)
+    # dampening=β puts the raw g in the buffer on step 1 (no dampening then): a different path from
+    # step 1 on, by far more than rounding.
+    damped = run("sgd", land, [-1.5, 2.0], steps=steps, momentum=beta, dampening=beta, lr=alpha).path[:, 0]
+    assert np.abs(damped[1] - ema[1]).max() > 1e-3
+    assert np.abs(damped[-1] - ema[-1]).max() > 1e-3
+
+
+def test_dampening_help_does_not_claim_the_ema_form():
+    help_text = OPTIMIZERS["sgd"].param("dampening").help
+    assert "lr=α(1−μ)" in help_text and "not τ = μ" in help_text
