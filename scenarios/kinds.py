@@ -75,25 +75,24 @@ class _Scalar:
         return value
 
 
-class FloatKind(_Scalar):
+class _Number(_Scalar):
+    def format(self, param: HyperParam, value: Any) -> str:
+        return format_number(value)
+
+
+class FloatKind(_Number):
     def parse(self, param: HyperParam, text: str) -> float:
         number = parse_number(text)
         check_range(param, number, text)
         return number
 
-    def format(self, param: HyperParam, value: Any) -> str:
-        return format_number(value)
-
     def convert(self, value: Any) -> float:
         return float(value)
 
 
-class IntKind(_Scalar):
+class IntKind(_Number):
     def parse(self, param: HyperParam, text: str) -> int:
         return _whole(param, text)
-
-    def format(self, param: HyperParam, value: Any) -> str:
-        return format_number(value)
 
     def convert(self, value: Any) -> int:
         return int(value)
