@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from scenarios.settings import default_playground, slot_labels
+from scenarios import default_playground, slot_labels
 
 from .conftest import streamlit_server
 
