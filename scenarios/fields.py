@@ -25,20 +25,12 @@ from typing import Any
 
 from optimizers import OPTIMIZERS, HyperParam
 
-from .kinds import ValueProblem, format_number, format_value, kind_of, parse_value, shown_value
+from .kinds import ValueProblem, format_number, format_value, kind_of, parse_value, quote, shown_value
 
 #: Keys every page understands besides its own settings (read by the page frame, not the codec).
 FRAME_KEYS = ("lecture",)
-#: A notice quotes at most this much of a link's value (a pasted 10,000-character value must not
-#: flood the page).
-QUOTE_LIMIT = 60
 
 ParamValues = tuple[tuple[str, Any], ...]
-
-
-def quote(text: str) -> str:
-    """``text`` for a notice, cut to :data:`QUOTE_LIMIT` characters."""
-    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
 
 
 class Reader:
@@ -397,25 +389,34 @@ class Slots:
     def decode(self, attr: str, reader: Reader, values: Baseline) -> None:
         defaults = values[attr]
         names = tuple(c.name for c in defaults)
+        numbers = tuple(range(1, len(names) + 1))  # each slot's number K in the link's ``oK.`` keys
         text = reader.text(self.key)
         if text is not None:
-            wanted = [n.strip() for n in text.split(",") if n.strip()]
-            unknown = [n for n in wanted if n not in OPTIMIZERS]
+            listed = [n.strip() for n in text.split(",") if n.strip()]
+            unknown = [n for n in listed if n not in OPTIMIZERS]
             if unknown:
                 reader.notices.append(f"Ignored unknown optimizer{'s' if len(unknown) > 1 else ''} "
                                       f"{', '.join(f'`{quote(n)}`' for n in unknown[:5])} in the link.")
-            wanted = [n for n in wanted if n in OPTIMIZERS]
+            wanted = [(k, n) for k, n in enumerate(listed, start=1) if n in OPTIMIZERS]
             if len(wanted) > self.max_slots:
                 reader.notices.append(f"The link lists {len(wanted)} optimizers; showing the first "
                                       f"{self.max_slots}.")
                 wanted = wanted[:self.max_slots]
             if wanted:
-                names = tuple(wanted)
+                numbers, names = (tuple(x) for x in zip(*wanted, strict=True))
             elif not unknown:
                 reader.notices.append("The link lists no optimizer; showing the default ones.")
+            # a setting for a slot that is not shown must not slide onto its neighbour
+            shown = {f"o{k}." for k in numbers}
+            for key in list(reader.query):
+                if key.startswith("o") and "." in key and key[1:key.index(".")].isdigit() \
+                        and key[:key.index(".") + 1] not in shown:
+                    reader.text(key)
+                    reader.notices.append(f"Ignored `{quote(key)}`: optimizer {key[1:key.index('.')]} of the "
+                                          "link is not shown.")
         slots = []
-        for i in range(len(names)):
-            prefix = f"o{i + 1}."
+        for i, number in enumerate(numbers):
+            prefix = f"o{number}."
             slot = self.baseline(names, defaults, i)
             slots.append(slot.resolved(
                 lambda p, current, prefix=prefix: reader.value(prefix + p.name, p, current)))

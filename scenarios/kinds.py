@@ -22,6 +22,16 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+#: A notice quotes at most this much of a link's value (a pasted 10,000-character value must not
+#: flood the page).
+QUOTE_LIMIT = 60
+
+
+def quote(text: str) -> str:
+    """``text`` for a notice, cut to :data:`QUOTE_LIMIT` characters."""
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+
+
 class ValueProblem(ValueError):
     """A text value that a declaration cannot take; the message says why, in words."""
 
@@ -39,9 +49,9 @@ def parse_number(text: str, what: str = "a number") -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ValueProblem(f"{text!r} is not {what}") from None
+        raise ValueProblem(f"{quote(text)!r} is not {what}") from None
     if not math.isfinite(number):
-        raise ValueProblem(f"{text!r} is not a finite number")
+        raise ValueProblem(f"{quote(text)!r} is not a finite number")
     return number
 
 
@@ -50,13 +60,13 @@ def check_range(param: HyperParam, number: float, text: str) -> None:
     low = -math.inf if param.low is None else param.low
     high = math.inf if param.high is None else param.high
     if not low <= number <= high:
-        raise ValueProblem(f"{text} is outside {format_number(low)} … {format_number(high)}")
+        raise ValueProblem(f"{quote(text)} is outside {format_number(low)} … {format_number(high)}")
 
 
 def _whole(param: HyperParam, text: str) -> int:
     number = parse_number(text, "a whole number")
     if not number.is_integer():
-        raise ValueProblem(f"{text!r} is not a whole number")
+        raise ValueProblem(f"{quote(text)!r} is not a whole number")
     check_range(param, number, text)
     return int(number)
 
@@ -105,7 +115,7 @@ class BoolKind(_Scalar):
             return True
         if lowered in _FALSE:
             return False
-        raise ValueProblem(f"{text!r} is not on/off (use 1 or 0)")
+        raise ValueProblem(f"{quote(text)!r} is not on/off (use 1 or 0)")
 
     def format(self, param: HyperParam, value: Any) -> str:
         return "1" if value else "0"
@@ -117,7 +127,7 @@ class BoolKind(_Scalar):
 class ChoiceKind(_Scalar):
     def parse(self, param: HyperParam, text: str) -> str:
         if text not in param.choices:
-            raise ValueProblem(f"{text!r} is not one of {', '.join(param.choices)}")
+            raise ValueProblem(f"{quote(text)!r} is not one of {', '.join(param.choices)}")
         return text
 
     def format(self, param: HyperParam, value: Any) -> str:
@@ -133,7 +143,7 @@ class PairKind:
     def parse(self, param: HyperParam, text: str) -> tuple:
         parts = [part.strip() for part in text.split(",")]
         if len(parts) != 2:
-            raise ValueProblem(f"{text!r} is not a pair of numbers such as "
+            raise ValueProblem(f"{quote(text)!r} is not a pair of numbers such as "
                                f"{self.format(param, param.default)}")
         return tuple(self.element.parse(param, part) for part in parts)
 

@@ -251,3 +251,27 @@ def test_a_maximize_landscape_is_climbed() -> None:
     table = results_table(landscape, [slot], 1e-6)
     # the gap to the best maximum is what separates the local from the global one
     assert table["f − f*"][0] == pytest.approx(landscape.optimum_value() - traj.final_loss[0])
+
+
+def test_an_unknown_optimizer_keeps_the_numbering_of_the_link() -> None:
+    """``o3.`` is the third optimizer the link lists, even when the second one is unknown."""
+    decoded = decode_playground({"opt": "sgd,foo,adam", "o2.lr": "0.05", "o3.lr": "0.2"})
+    assert [(s.name, s.value("lr")) for s in decoded.settings.slots] == [("sgd", 0.001), ("adam", 0.2)]
+    assert any("`foo`" in n for n in decoded.notices)
+    assert any("`o2.lr`" in n and "not shown" in n for n in decoded.notices)
+    cut = decode_playground({"opt": ",".join(["sgd"] * 10), "o9.lr": "0.05", "o8.lr": "0.07"})
+    assert cut.settings.slots[7].value("lr") == 0.07
+    assert any("`o9.lr`" in n for n in cut.notices)
+
+
+def test_notices_quote_long_values_briefly() -> None:
+    decoded = decode_playground({"steps": "9" * 10_000, "x" * 5000: "1"})
+    assert decoded.notices and all(len(n) < 300 for n in decoded.notices)
+
+
+def test_too_many_landscapes_are_cut_with_a_notice() -> None:
+    names = list(LANDSCAPES)[:11]
+    decoded = decode_comparison({"landscapes": ",".join(names + ["nope"])})
+    assert decoded.settings.landscapes == tuple(names[:9])
+    assert any("showing the first 9" in n for n in decoded.notices)
+    assert any("`nope`" in n for n in decoded.notices)
