@@ -1,9 +1,15 @@
-"""Runs of a page's optimizer slots and the tables made from them (results, CSV export)."""
+"""Runs of a page's optimizer slots and the tables made from them (results, step state, CSV export).
+
+The tables hold numbers; :func:`display_table` turns them into the text a page shows, every number
+through :func:`format_quantity`, so each table reads the same way.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,6 +81,82 @@ def steps_to_tolerance(landscape, trajectory: Trajectory, tolerance: float) -> i
     return int(steps[hits[0]]) if hits.size else None
 
 
+#: Significant digits a table shows.
+SIGNIFICANT = 4
+#: Magnitudes shown in plain notation; smaller and larger ones in scientific notation.
+PLAIN_RANGE = (1e-3, 1e5)
+NOT_APPLICABLE = "—"
+
+
+def format_quantity(value: Any) -> str:
+    """A table cell: 4 significant digits, scientific notation outside 10⁻³ … 10⁵, "—" for none.
+
+    Whole numbers (steps) are written in full; ``inf`` and ``nan`` as such.
+    """
+    if value is None:
+        return NOT_APPLICABLE
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    number = float(value)
+    if math.isnan(number):
+        return NOT_APPLICABLE
+    if math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    if number == 0:
+        return "0"
+    number = float(f"{number:.{SIGNIFICANT - 1}e}")  # round first, so 99999.5 is 1e5, not 100000
+    magnitude = abs(number)
+    if PLAIN_RANGE[0] <= magnitude < PLAIN_RANGE[1]:
+        decimals = max(SIGNIFICANT - 1 - math.floor(math.log10(magnitude)), 0)
+        text = f"{number:.{decimals}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, exponent = f"{number:.{SIGNIFICANT - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def format_point(point: Sequence[float]) -> str:
+    """``(x, y)`` as ``x, y`` with each coordinate formatted like a table cell."""
+    return ", ".join(format_quantity(float(v)) for v in point)
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The text of ``table`` as a page shows it: every number formatted, "—" where none applies."""
+    return table.astype(object).map(lambda v: v if isinstance(v, str) else format_quantity(v))
+
+
+def outcome(landscape, trajectory: Trajectory, tolerance: float) -> str:
+    """How a run ended, in words: diverged, converged, a local optimum or a stationary point, or
+    stopped (the steps ran out first).
+
+    Judged at the last step: "converged" means the final gap to the best known optimum value is
+    within ``tolerance``. A final point within ``tolerance`` of another known optimum's value, or
+    where ``‖∇f‖ ≤ √tolerance`` (the gradient a gap of ``tolerance`` leaves at a unit-curvature
+    minimum, up to √2), is a local optimum when the best value is known, else a stationary point.
+    """
+    if trajectory.diverged[0]:
+        return f"diverged at step {int(trajectory.diverged_at[0])}"
+    final_x = trajectory.final_x[0]
+    final_f = float(trajectory.final_loss[0])
+    best = landscape.optimum_value()
+    with np.errstate(all="ignore"):
+        gradient = float(np.linalg.norm(landscape.grad(final_x[None, :])[0]))
+        values = [float(landscape(np.asarray(p, dtype=float)[None, :])[0]) for p in landscape.optima]
+    if best is None:
+        return "stationary point" if gradient <= tolerance else f"stopped after {trajectory.steps} steps"
+    gap = float(gap_to_optimum(landscape, np.array([final_f]))[0])
+    if gap <= tolerance:
+        return "converged"
+    local = any(abs(final_f - v) <= tolerance for v in values) or gradient <= math.sqrt(tolerance)
+    if local:
+        kind = "maximum" if landscape.goal == "maximize" else "minimum"
+        side = "below" if landscape.goal == "maximize" else "above"
+        return f"local {kind}, {format_quantity(gap)} {side} the best"
+    return f"stopped after {trajectory.steps} steps"
+
+
 def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.DataFrame:
     """One row per slot: final point and loss, gap and distance to the optimum, steps to tolerance.
 
@@ -94,14 +176,32 @@ def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.Da
         distance = distance_to_optimum(landscape, final_x)
         reached = steps_to_tolerance(landscape, traj, tolerance)
         row.update({
-            "final x": ", ".join(f"{v:.6g}" for v in final_x),
+            "final x": format_point(final_x),
             "final f": float(traj.final_loss[0]),
             "f − f*": None if gap is None else float(gap[0]),
             "distance to optimum": None if distance is None else float(distance),
             f"steps to {criterion} ≤ {tolerance:g}": reached,
-            "outcome": (f"diverged at step {int(traj.diverged_at[0])}" if traj.diverged[0]
-                        else "converged" if reached is not None else "running"),
+            "outcome": outcome(landscape, traj, tolerance),
         })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def state_table(runs: Sequence[SlotRun], step: int) -> pd.DataFrame:
+    """Each optimizer at one step: where it is, the gradient it used, its update and its state."""
+    rows = []
+    for slot in runs:
+        traj = slot.trajectory
+        if traj is None:
+            continue
+        row_index = int(min(step, traj.path.shape[0] - 1))
+        x = traj.path[row_index, 0]
+        row: dict[str, object] = {"optimizer": slot.label, "step": int(traj.path_steps[row_index]),
+                                  "x": format_point(x), "f": format_quantity(traj.loss[row_index, 0])}
+        for name, values in traj.state.items():
+            row["∇f used" if name == "grad" else name] = format_point(values[row_index, 0])
+        if row_index + 1 < traj.path.shape[0]:
+            row["update Δx"] = format_point(traj.path[row_index + 1, 0] - x)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from figures import Panel, loss_figure, small_multiples, standalone_html, styled_series
 from scenarios.pages import COMPARE, Comparison
-from scenarios.results import SlotRun, results_table, trajectories_csv
+from scenarios.results import SlotRun, display_table, results_table, trajectories_csv
 from scenarios.settings import slot_labels, with_landscape
 from scenarios.values import format_number
 
@@ -90,7 +90,7 @@ def _body(view: View) -> None:
         st.caption("Each panel is one landscape with every optimizer's path from that landscape's default "
                    "start (○); stars mark the known optima, ✕ a divergence.")
         st.subheader("Results")
-        st.dataframe(pd.concat(tables, ignore_index=True), hide_index=True, width="stretch")
+        st.dataframe(display_table(pd.concat(tables, ignore_index=True)), hide_index=True, width="stretch")
     else:
         if list_emptied(settings, "learning_rates", COMPARE.prefix):
             st.info("Pick at least one learning rate in the sidebar.")
@@ -103,7 +103,7 @@ def _body(view: View) -> None:
         chart(loss_figure(landscape, series, style=style), "cmp.loss")
         st.caption("Loss against step for every learning rate.")
         st.subheader("Results")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(display_table(table), hide_index=True, width="stretch")
     for slot in runs:
         if slot.error:
             st.error(slot.error)

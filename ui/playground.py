@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from figures import (
@@ -15,7 +14,7 @@ from figures import (
     surface_figure,
 )
 from scenarios.pages import PLAYGROUND, Playground
-from scenarios.results import SlotRun, results_table, trajectories_csv
+from scenarios.results import SlotRun, display_table, results_table, state_table, trajectories_csv
 from scenarios.settings import OptimizerChoice, slot_labels
 
 from .cache import slot_runs
@@ -44,27 +43,6 @@ def _divergence_notes(runs: list[SlotRun]) -> None:
         elif slot.trajectory.diverged[0]:
             st.warning(f"**{slot.label}** diverged at step {int(slot.trajectory.diverged_at[0])}: the step "
                        "size is too large here. Its path ends (✕) at the last finite point.")
-
-
-def _state_table(landscape, runs: list[SlotRun], step: int) -> pd.DataFrame:
-    """Each optimizer at one step: where it is, the gradient it used, its update and its state."""
-    rows = []
-    for slot in runs:
-        traj = slot.trajectory
-        if traj is None:
-            continue
-        row_index = int(min(step, traj.path.shape[0] - 1))
-        x = traj.path[row_index, 0]
-        row = {"optimizer": slot.label, "step": int(traj.path_steps[row_index]),
-               "x": ", ".join(f"{v:.5g}" for v in x), "f": float(traj.loss[row_index, 0])}
-        for name, values in traj.state.items():
-            if name == "grad":
-                name = "∇f used"
-            row[name] = ", ".join(f"{v:.4g}" for v in values[row_index, 0])
-        if row_index + 1 < traj.path.shape[0]:
-            row["update Δx"] = ", ".join(f"{v:.4g}" for v in traj.path[row_index + 1, 0] - x)
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
@@ -134,14 +112,15 @@ def _body(view: View) -> None:
         st.caption("The same landscape as a surface, with the paths drawn on it; drag to rotate.")
 
     st.subheader("Results")
-    st.dataframe(results_table(landscape, runs, settings.tolerance), hide_index=True, width="stretch")
+    st.dataframe(display_table(results_table(landscape, runs, settings.tolerance)), hide_index=True,
+                 width="stretch")
     st.caption("Per optimizer: final point and value, how far from the optimum, the first step within "
                "the tolerance, and whether it diverged.")
 
     with st.expander("Inspect one step: position, gradient, update and optimizer state"):
         steps = settings.run.steps
         step = st.slider("Step", 0, steps, steps, key="pg.inspect")
-        st.dataframe(_state_table(landscape, drawn, step), hide_index=True, width="stretch")
+        st.dataframe(state_table(drawn, step), hide_index=True, width="stretch")
 
     download_csv, download_html = st.columns(2)
     download_csv.download_button(
