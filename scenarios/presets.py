@@ -7,6 +7,8 @@ A preset is a page and the URL parameters of that page, so loading one is exactl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from .pages import COMPARE, PLAYGROUND, Page
 
@@ -90,3 +92,20 @@ PRESETS_BY_KEY: dict[str, Preset] = {p.key: p for p in PRESETS}
 def presets_for(page: Page) -> tuple[Preset, ...]:
     """The presets that load on ``page``."""
     return tuple(p for p in PRESETS if p.page == page)
+
+
+@cache
+def preset_settings(key: str) -> Any:
+    """The page settings preset ``key`` loads (what opening its link gives)."""
+    from .codec import decode
+
+    preset = PRESETS_BY_KEY[key]
+    return decode(preset.page, preset.query).settings
+
+
+def preset_showing(page: Page, settings: Any) -> Preset | None:
+    """The preset whose settings ``settings`` are exactly (loaded by a click or by its link), or None.
+
+    A page shows that preset's explanation for as long as its settings are unchanged.
+    """
+    return next((p for p in presets_for(page) if preset_settings(p.key) == settings), None)

@@ -18,7 +18,7 @@ from .cache import slot_runs
 from .controls import declared_controls, list_emptied
 from .frame import chart
 from .page import View, run_page
-from .sidebar import optimizer_menu, slot_controls, slots_of, slots_section
+from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots_section
 
 #: Compare's tolerance for "steps to reach" in its results table.
 TOLERANCE = 1e-6
@@ -33,7 +33,7 @@ def _sidebar(settings: Comparison) -> None:
         slots_section(settings, prefix)
         st.subheader("Run")
         # every panel starts from its own landscape's default start
-        declared_controls(settings.run, prefix, skip=("landscape", "start"))
+        run_options(settings.run, prefix, start=False)
     else:
         declared_controls(settings.run, prefix, only=("landscape",))
         slots, slot = slots_of(settings), settings.slots[0]
@@ -42,7 +42,7 @@ def _sidebar(settings: Comparison) -> None:
         with st.expander(f"{slot.title}: other hyperparameters"):
             slot_controls(slots, prefix, 0, slot, skip=("lr",))
         st.subheader("Run")
-        declared_controls(settings.run, prefix, skip=("landscape",))
+        run_options(settings.run, prefix)
 
 
 def _landscape_panels(settings: Comparison) -> tuple[list[Panel], list[SlotRun], list[pd.DataFrame]]:

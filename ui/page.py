@@ -18,7 +18,7 @@ import streamlit as st
 from figures import FigureStyle
 from scenarios.codec import decode, encode
 from scenarios.pages import Page
-from scenarios.presets import presets_for
+from scenarios.presets import preset_showing, presets_for
 
 from .frame import lecture_toggle, page_frame, page_query, share_panel, show_notices, write_url
 from .sidebar import presets_section
@@ -91,15 +91,22 @@ def run_page(page: Page, sidebar: Callable[[Any], None], heading: Callable[[View
     push_state(page_state(page, settings))
     encoded = encode(page, settings)
     with st.sidebar:
-        presets_section(presets_for(page), lambda query: load_query(page, query))
+        presets_section(presets_for(page), lambda query: load_query(page, query),
+                        expanded=settings == page.default())
         sidebar(settings)
         st.button("Reset to defaults", key=f"{page.prefix}.reset", on_click=load_query, args=(page, {}),
                   icon="🔄", type="tertiary")
-        lecture_toggle(lecture)
+        if not lecture:
+            lecture_toggle(lecture)
         with st.expander("Share this view"):
             share_panel(encoded, page)
     notices = _store(memory, settings, encoded, lecture)
     view = View(page, settings, lecture)
+    if lecture:  # the sidebar is hidden: the way out sits on the page
+        lecture_toggle(lecture)
     st.title(heading(view))
     show_notices(notices)
+    preset = preset_showing(page, settings)
+    if preset is not None:
+        st.info(f"**{preset.title}.** {preset.lesson}", icon="🎯")
     body(view)

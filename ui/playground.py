@@ -21,7 +21,7 @@ from .cache import slot_runs
 from .controls import declared_controls
 from .frame import chart
 from .page import View, run_page
-from .sidebar import slots_section
+from .sidebar import run_options, slots_section
 
 
 def _sidebar(settings: Playground) -> None:
@@ -31,7 +31,7 @@ def _sidebar(settings: Playground) -> None:
     st.subheader("Optimizers")
     slots_section(settings, prefix)
     st.subheader("Run")
-    declared_controls(settings.run, prefix, skip=("landscape",))
+    run_options(settings.run, prefix)
     st.subheader("Display")
     declared_controls(settings, prefix, skip=("run",))
 
@@ -69,6 +69,9 @@ def _body(view: View) -> None:
     settings, style = view.settings, view.style
     landscape = settings.run.build_landscape()
     if not view.lecture:
+        st.caption("Watch optimizers travel over a test function: start from a preset, or change the "
+                   "landscape, an optimizer or its learning rate in the sidebar. The link always "
+                   "reproduces what you see.")
         formula = f": ${landscape.formula}$" if landscape.formula else ""
         st.markdown(f"**{landscape.title}**{formula}")
     labels = slot_labels(settings.slots)

@@ -12,7 +12,7 @@ from scenarios.fields import Slots, declarations
 from scenarios.presets import Preset
 from scenarios.settings import OptimizerChoice, slot_labels
 
-from .controls import param_control
+from .controls import declared_controls, param_control
 from .state import push_state
 
 
@@ -64,7 +64,7 @@ def slots_section(settings: Any, prefix: str) -> None:
             store(slots.read_all(prefix, st.session_state, current) + (OptimizerChoice.of(name),))
 
     for i, slot in enumerate(current):
-        with st.expander(f"{i + 1}. {labels[i]}", expanded=len(current) <= 3):
+        with st.expander(f"{i + 1}. {labels[i]}", expanded=i == 0):
             optimizer_menu(slots, prefix, i)
             slot_controls(slots, prefix, i, slot)
             if len(current) > 1:
@@ -77,11 +77,25 @@ def slots_section(settings: Any, prefix: str) -> None:
         st.caption(f"At most {slots.max_slots} optimizers share a plot (one colour each).")
 
 
-def presets_section(presets: tuple[Preset, ...], load: Callable[[Mapping[str, str]], None]) -> None:
+#: Run options a first look does without: in an expander that opens when one of them is in use.
+_SECONDARY_RUN_OPTIONS = ("noise", "seed", "clip", "clip_threshold", "schedule")
+
+
+def run_options(run: Any, prefix: str, start: bool = True) -> None:
+    """Steps and start in view; noise, clipping and the schedule in an expander."""
+    declared_controls(run, prefix, only=("steps", "start") if start else ("steps",))
+    untouched = type(run)()
+    in_use = any(getattr(run, attr) != getattr(untouched, attr) for attr in _SECONDARY_RUN_OPTIONS)
+    with st.expander("Gradient noise, clipping, lr schedule", expanded=in_use):
+        declared_controls(run, prefix, only=_SECONDARY_RUN_OPTIONS)
+
+
+def presets_section(presets: tuple[Preset, ...], load: Callable[[Mapping[str, str]], None],
+                    expanded: bool = False) -> None:
     """One button per named scenario; a click loads it (exactly as opening its link would)."""
     if not presets:
         return
-    with st.expander("Presets", expanded=False):
+    with st.expander("Presets: one click to a lesson", expanded=expanded, icon="🎯"):
         for preset in presets:
             st.button(preset.title, key=f"preset.{preset.key}", on_click=load, args=(preset.query,),
                       help=preset.lesson, width="stretch")
