@@ -89,6 +89,14 @@ PRESETS: tuple[Preset, ...] = (
         "in time). All four end with f − f* < 10⁻¹⁰; every minimum has f = 0.",
     ),
     Preset(
+        "local_maximum", "Gradient ascent finds a local maximum", PLAYGROUND,
+        {"landscape": "sin_minus_square", "start": "-2", "opt": "sgd", "o1.lr": "0.01", "steps": "100"},
+        "Gradient ascent on 25 sin x − x² from x₀ = −2 (lr = 0.01), as in the course notes: it climbs "
+        "the nearer peak and after 100 steps sits on the local maximum at x ≈ −4.36, f ≈ 4.45. The "
+        "global maximum, at x ≈ 1.45 with f ≈ 22.7, lies across the valley at x ≈ −1.71, which the "
+        "path never crosses: it ends f* − f ≈ 18.3 below the best value.",
+    ),
+    Preset(
         "lr_study", "Learning-rate study (course notes)", COMPARE,
         {"mode": "lr", "landscape": "x2_plus_sin", "opt": "sgd", "lrs": "0.01,0.1,1", "steps": "50"},
         "Gradient descent on x² + sin x from x₀ = 2.5, as in the course notes. lr = 0.01 is still far "

@@ -390,6 +390,35 @@ def test_himmelblau_the_basin_depends_on_the_path(lesson: Lesson) -> None:
         assert first_exit(landscape, path(traj)) is None
 
 
+@lesson_test("local_maximum")
+def test_gradient_ascent_finds_a_local_maximum(lesson: Lesson) -> None:
+    settings, (ascent,) = preset_runs("local_maximum")
+    landscape = settings.run.build_landscape()
+    lesson.says("Gradient ascent on 25 sin x − x²")
+    assert landscape.title == "25 sin x − x²" and landscape.goal == "maximize"
+    assert landscape(np.array([[1.0]]))[0] == pytest.approx(25 * math.sin(1.0) - 1.0)
+    lesson.says("from x₀ = −2 (lr = 0.01)")
+    assert settings.run.start_point() == (-2.0,)
+    assert [(c.name, c.value("lr")) for c in settings.slots] == [("sgd", 0.01)]
+
+    xs, loss = path(ascent)[:, 0], ascent.loss[:, 0]
+    lesson.says("it climbs the nearer peak and after 100 steps sits on the local maximum at x ≈ −4.36, "
+                "f ≈ 4.45")
+    assert settings.run.steps == 100
+    assert np.all(np.diff(loss) >= -1e-12)  # uphill all the way (up to rounding at the top)
+    local, best = landscape.maxima  # ordered along x
+    assert abs(xs[-1] - local[0]) < 1e-9
+    assert rounds_to(xs[-1], "-4.36") and rounds_to(loss[-1], "4.45")
+    lesson.says("The global maximum, at x ≈ 1.45 with f ≈ 22.7")
+    assert rounds_to(best[0], "1.45") and rounds_to(landscape.optimum_value(), "22.7")
+    lesson.says("lies across the valley at x ≈ −1.71, which the path never crosses")
+    (valley,) = landscape.minima
+    assert rounds_to(valley[0], "-1.71") and local[0] < valley[0] < best[0]
+    assert np.all(xs < valley[0])
+    lesson.says("it ends f* − f ≈ 18.3 below the best value")
+    assert rounds_to(gap(landscape, ascent), "18.3")
+
+
 @lesson_test("lr_study")
 def test_lr_study_of_the_course_notes(lesson: Lesson) -> None:
     settings, runs = preset_runs("lr_study")
