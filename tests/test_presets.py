@@ -1,0 +1,515 @@
+"""Every preset's lesson, checked against what its page shows.
+
+Each preset is run exactly as its page runs it: the link decoded, every slot through
+``safe_run_slot``; Compare's landscape mode runs every slot on every landscape from that landscape's
+own start, its learning-rate mode runs the first slot at each learning rate. Each test quotes the
+phrases of the lesson it checks (:meth:`Lesson.says` fails when the text no longer contains them) and
+asserts them from the runs; at its end, :meth:`Lesson.all_numbers_checked` fails if the lesson states
+a number no quoted phrase covers. So changing an engine, a landscape, a preset or its text makes a
+test fail until text, preset and test agree again.
+
+Tolerances follow the text: "≈ 10⁻¹²" is checked to an order of magnitude, a stated value such as
+"0.96" to the digits it is written with, a step number exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pytest
+
+import scenarios
+from landscapes.base import refine_stationary
+from optimizers import Trajectory
+from optimizers import run as engine_run
+from scenarios import COMPARE, PLAYGROUND, Page
+from scenarios.presets import PRESETS, PRESETS_BY_KEY, Preset
+from scenarios.results import distance_to_optimum, gap_to_optimum, safe_run_slot
+from scenarios.settings import RunSettings, with_landscape
+
+# ---------------------------------------------------------------------------------------------------
+# The lesson's text: phrases quoted by the tests, and every number in it covered by one
+
+#: A number as the lessons write it: 0.019, 163, 10⁻¹², 5·10⁻³ (signs belong to the quoted phrase).
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:·10)?[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]*")
+
+
+class Lesson:
+    """A preset's lesson text and the phrases of it a test has checked."""
+
+    def __init__(self, preset: Preset) -> None:
+        self.key = preset.key
+        self.text = preset.lesson
+        self.spans: list[tuple[int, int]] = []
+
+    def says(self, phrase: str) -> None:
+        """Fail unless the lesson contains ``phrase``; mark the numbers in it as checked."""
+        assert phrase in self.text, f"the {self.key!r} lesson no longer says {phrase!r}: {self.text}"
+        self.spans += [m.span() for m in re.finditer(re.escape(phrase), self.text)]
+
+    def all_numbers_checked(self) -> None:
+        """Fail if the lesson states a number that no checked phrase covers."""
+        unchecked = [m.group() for m in NUMBER.finditer(self.text)
+                     if not any(a <= m.start() and m.end() <= b for a, b in self.spans)]
+        assert unchecked == [], f"the {self.key!r} lesson states numbers no test checks: {unchecked}"
+
+
+def rounds_to(value: float, stated: str) -> bool:
+    """``value`` written with as many decimals as ``stated`` is ``stated`` ("0.96", "-4.36", "163")."""
+    decimals = len(stated.partition(".")[2])
+    return abs(value - float(stated)) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9)
+
+
+def about_power_of_ten(value: float, exponent: int) -> bool:
+    """``value ≈ 10^exponent`` to an order of magnitude: within a factor 10 either way."""
+    return 10.0 ** (exponent - 1) <= value <= 10.0 ** (exponent + 1)
+
+
+def test_the_tolerance_helpers() -> None:
+    assert rounds_to(0.9580765, "0.96") and not rounds_to(0.9650001, "0.96")
+    assert rounds_to(-4.3564, "-4.36") and rounds_to(162.86, "163") and not rounds_to(163.6, "163")
+    assert about_power_of_ten(8.4e-13, -12) and not about_power_of_ten(8.4e-14, -12)
+    assert [m.group() for m in NUMBER.finditer("x² at 0.019, 163, 10⁻¹², 5·10⁻³, 10¹⁰ (1, 1)")] == [
+        "0.019", "163", "10⁻¹²", "5·10⁻³", "10¹⁰", "1", "1"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running a preset as its page does
+
+def trajectory(run: RunSettings, choice: scenarios.OptimizerChoice) -> Trajectory:
+    slot = safe_run_slot(run, choice, choice.short_label())
+    assert slot.error is None, slot.error
+    return slot.trajectory
+
+
+def page_runs(page: Page, query: Mapping[str, str]) -> tuple[Any, Any]:
+    """The page's settings and runs: a list per slot (Playground), a list per landscape (Compare,
+    landscapes) or one run per learning rate (Compare, learning rates)."""
+    decoded = scenarios.decode(page, query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    if page is PLAYGROUND:
+        return settings, [trajectory(settings.run, choice) for choice in settings.slots]
+    if settings.mode == "landscapes":
+        return settings, {name: [trajectory(with_landscape(settings.run, name), choice)
+                                 for choice in settings.slots] for name in settings.landscapes}
+    base = settings.slots[0]
+    return settings, {lr: trajectory(settings.run, base.with_values(lr=lr)) for lr in settings.learning_rates}
+
+
+@functools.cache
+def preset_runs(key: str) -> tuple[Any, Any]:
+    preset = PRESETS_BY_KEY[key]
+    return page_runs(preset.page, preset.query)
+
+
+def variant(key: str, **changes: str) -> dict[str, str]:
+    """The preset's link with some parameters changed (a what-if the lesson states)."""
+    return {**PRESETS_BY_KEY[key].query, **changes}
+
+
+def path(traj: Trajectory) -> np.ndarray:
+    return traj.path[:, 0, :]
+
+
+def first_exit(landscape: Any, points: np.ndarray) -> int | None:
+    """The first step whose point lies outside the landscape's view window, or None."""
+    low = np.array([b[0] for b in landscape.bounds])
+    high = np.array([b[1] for b in landscape.bounds])
+    outside = np.flatnonzero(np.any((points < low) | (points > high), axis=-1))
+    return int(outside[0]) if outside.size else None
+
+
+def gap(landscape: Any, traj: Trajectory) -> float:
+    return float(gap_to_optimum(landscape, traj.final_loss[:1])[0])
+
+
+def distance(landscape: Any, traj: Trajectory) -> float:
+    return float(distance_to_optimum(landscape, traj.final_x[0]))
+
+
+def eigen_coordinates(landscape: Any, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A quadratic's points as (flat, steep) coordinates about its minimum."""
+    _, vectors = np.linalg.eigh(landscape.P)  # ascending: the flat direction first
+    centred = points - np.asarray(landscape.minima[0])
+    return centred @ vectors[:, 0], centred @ vectors[:, 1]
+
+
+def nearest(points: tuple[tuple[float, ...], ...], x: np.ndarray) -> tuple[tuple[float, ...], float]:
+    """The point of ``points`` nearest to ``x`` and its distance."""
+    d = [math.dist(p, x) for p in points]
+    k = int(np.argmin(d))
+    return points[k], d[k]
+
+
+# ---------------------------------------------------------------------------------------------------
+# One test per preset
+
+LESSON_TESTS: dict[str, Callable[[], None]] = {}
+
+
+def lesson_test(key: str) -> Callable[[Callable[[Lesson], None]], Callable[[], None]]:
+    """Register the test of preset ``key``'s lesson; it runs with the lesson and checks its numbers."""
+
+    def register(check: Callable[[Lesson], None]) -> Callable[[], None]:
+        @functools.wraps(check)
+        def test() -> None:
+            lesson = Lesson(PRESETS_BY_KEY[key])
+            check(lesson)
+            lesson.all_numbers_checked()
+
+        test.__signature__ = inspect.Signature()  # pytest: no fixtures
+        LESSON_TESTS[key] = test
+        return test
+
+    return register
+
+
+def test_every_preset_has_a_lesson_test() -> None:
+    assert sorted(LESSON_TESTS) == sorted(p.key for p in PRESETS)
+
+
+@lesson_test("rosenbrock")
+def test_rosenbrock_sgd_crawls_along_the_valley_adam_reaches_the_minimum(lesson: Lesson) -> None:
+    settings, (sgd, adam) = preset_runs("rosenbrock")
+    landscape = settings.run.build_landscape()
+    assert settings.run.landscape == "rosenbrock"
+    assert [c.name for c in settings.slots] == ["sgd", "adam"]
+    lesson.says("SGD (lr = 0.001)")
+    assert settings.slots[0].value("lr") == 0.001
+    lesson.says("Adam (lr = 0.1)")
+    assert settings.slots[1].value("lr") == 0.1
+    lesson.says("after 1000 steps")
+    assert settings.run.steps == 1000
+
+    points = path(sgd)
+    off_floor = np.abs(points[:, 1] - points[:, 0] ** 2)
+    lesson.says("zigzags down onto the floor of the curved valley (|y − x²| < 0.01 from step 20 on)")
+    assert int(np.flatnonzero(off_floor >= 0.01)[-1]) == 19
+    assert np.any(np.diff(np.sign(points[:20, 1] - points[:20, 0] ** 2)) != 0)  # across the floor
+    lesson.says("(|∇f| ≈ 2, against 163 at the start)")
+    grad_norm = np.linalg.norm(landscape.grad(points), axis=-1)
+    assert rounds_to(grad_norm[0], "163")
+    assert np.all((1.5 <= grad_norm[25:]) & (grad_norm[25:] < 2.5))
+    lesson.says("it has only reached x ≈ −0.66 (f ≈ 2.8)")
+    assert rounds_to(sgd.final_x[0, 0], "-0.66") and rounds_to(sgd.final_loss[0], "2.8")
+
+    lesson.says("travels along the valley to (1, 1)")
+    assert landscape.minima == ((1.0, 1.0),)
+    assert distance(landscape, adam) < 0.01
+    lesson.says("f − f* ≈ 10⁻⁶ after 1000 steps")
+    assert about_power_of_ten(gap(landscape, adam), -6)
+    for traj in (sgd, adam):
+        assert not traj.diverged[0] and first_exit(landscape, path(traj)) is None
+
+
+@lesson_test("ravine")
+def test_ravine_momentum_builds_speed_along_the_floor(lesson: Lesson) -> None:
+    settings, (sgd, momentum) = preset_runs("ravine")
+    landscape = settings.run.build_landscape()
+    assert [c.name for c in settings.slots] == ["sgd", "momentum"]
+    lesson.says("A bowl 100 times steeper one way than the other (curvatures 1 and 100)")
+    assert landscape.eigenvalues == (1.0, 100.0)
+    low, high = landscape.eigenvalues
+    lesson.says("lr = 0.019 < 2/λ_max = 0.02")
+    assert settings.slots[0].value("lr") == 0.019 < 2 / high == pytest.approx(0.02, abs=1e-15)
+
+    flat, steep = eigen_coordinates(landscape, path(sgd))
+    lesson.says("the steep coordinate changes sign every step")
+    assert np.all(np.sign(steep[1:]) == -np.sign(steep[:-1]))
+    lesson.says("shrinks only by 1 − 0.019 = 0.981 per step")
+    assert 1 - 0.019 * low == pytest.approx(0.981)
+    assert flat[1:] / flat[:-1] == pytest.approx(np.full(200, 0.981), abs=1e-9)
+    lesson.says("no learning rate makes gradient descent contract faster than (κ−1)/(κ+1) ≈ 0.980 in "
+                "every direction")
+    kappa = high / low
+    assert rounds_to((kappa - 1) / (kappa + 1), "0.980")
+    lrs = np.linspace(0.0, 2 / high, 200_001)  # beyond 2/λ_max the steep direction grows
+    slowest = np.maximum(np.abs(1 - lrs * low), np.abs(1 - lrs * high))
+    assert slowest.min() == pytest.approx((kappa - 1) / (kappa + 1), abs=1e-6)
+
+    lesson.says("Momentum (lr = 0.01, β = 0.8)")
+    assert settings.slots[1].value("lr") == 0.01 and settings.slots[1].value("momentum") == 0.8
+    lesson.says("the error there shrinks by 0.927 per step")
+    flat_m, _ = eigen_coordinates(landscape, path(momentum))
+    assert flat_m[-50:] / flat_m[-51:-1] == pytest.approx(np.full(50, 0.927), abs=5e-4)
+    lesson.says("f − f* ≈ 10⁻¹² after 200 steps, against 10⁻³ for SGD")
+    assert settings.run.steps == 200
+    assert about_power_of_ten(gap(landscape, momentum), -12)
+    assert about_power_of_ten(gap(landscape, sgd), -3)
+
+
+@lesson_test("saddle")
+def test_saddle_gradient_descent_lingers(lesson: Lesson) -> None:
+    settings, (sgd, momentum, adam) = preset_runs("saddle")
+    landscape = settings.run.build_landscape()
+    assert [c.name for c in settings.slots] == ["sgd", "momentum", "adam"]
+    lesson.says("Started at (1.5, 0.01)")
+    assert settings.run.start_point() == (1.5, 0.01)
+    lesson.says("the ridge y = 0 of f = x² − y²")
+    xs = np.linspace(-2.0, 2.0, 9)
+    on_ridge = np.stack([xs, np.zeros_like(xs)], axis=-1)
+    grid = np.stack(np.meshgrid(xs, xs), axis=-1)
+    assert np.array_equal(landscape(grid), grid[..., 0] ** 2 - grid[..., 1] ** 2)
+    assert np.all(landscape.grad(on_ridge)[:, 1] == 0) and np.all(landscape.hessian(on_ridge)[:, 1, 1] < 0)
+    assert landscape.saddles == ((0.0, 0.0),)
+    lesson.says("with lr = 0.02 for all three")
+    assert [c.value("lr") for c in settings.slots] == [0.02] * 3
+
+    def to_saddle(traj: Trajectory) -> np.ndarray:
+        return np.linalg.norm(path(traj), axis=-1)
+
+    lesson.says("only grows by 1 + 2·lr = 1.04 per step")
+    y = path(sgd)[:, 1]
+    assert y[1:] / y[:-1] == pytest.approx(np.full(150, 1 + 2 * 0.02), rel=1e-12)
+    lesson.says("SGD spends 37 steps within 0.25 of the saddle")
+    assert np.count_nonzero(to_saddle(sgd) < 0.25) == 37
+    lesson.says("leaves the window only at step 136")
+    assert first_exit(landscape, path(sgd)) == 136
+
+    lesson.says("Momentum (β = 0.9) rushes through, passing within 0.06 of the saddle")
+    assert settings.slots[1].value("momentum") == 0.9
+    assert rounds_to(to_saddle(momentum).min(), "0.06")
+    lesson.says("and leaves at step 36")
+    assert first_exit(landscape, path(momentum)) == 36
+
+    lesson.says("it heads diagonally away, never comes within 1.1 of the saddle")
+    first_step = path(adam)[1] - path(adam)[0]
+    assert np.abs(first_step) == pytest.approx([0.02, 0.02], rel=1e-6)  # a full step in y too
+    assert to_saddle(adam).min() > 1.1 and rounds_to(to_saddle(adam).min(), "1.1")
+    lesson.says("leaves at step 77")
+    assert first_exit(landscape, path(adam)) == 77
+
+    lesson.says("every path leaves the window at the top")
+    (_, x_high), (_, y_high) = landscape.bounds
+    for traj in (sgd, momentum, adam):
+        exit_point = path(traj)[first_exit(landscape, path(traj))]
+        assert exit_point[1] > y_high and abs(exit_point[0]) <= x_high
+        assert not traj.diverged[0]
+
+
+@lesson_test("lr_too_large")
+def test_lr_too_large_stability_limit(lesson: Lesson) -> None:
+    settings, (creep, zigzag, blow_up) = preset_runs("lr_too_large")
+    landscape = settings.run.build_landscape()
+    lesson.says("On the quadratic with curvatures 1 and 10")
+    assert landscape.eigenvalues == (1.0, 10.0)
+    lesson.says("lr < 2/λ_max = 0.2")
+    assert 2 / landscape.eigenvalues[1] == 0.2
+    assert [(c.name, c.value("lr")) for c in settings.slots] == [("sgd", 0.05), ("sgd", 0.18), ("sgd", 0.25)]
+
+    lesson.says("lr = 0.05 creeps: the flat coordinate shrinks by 1 − 0.05 = 0.95 per step")
+    flat, _ = eigen_coordinates(landscape, path(creep))
+    assert flat[1:] / flat[:-1] == pytest.approx(np.full(100, 0.95), abs=1e-9)
+    lesson.says("f − f* ≈ 10⁻⁴ after 100 steps")
+    assert settings.run.steps == 100
+    assert about_power_of_ten(gap(landscape, creep), -4)
+
+    lesson.says("lr = 0.18 zigzags (the steep coordinate is multiplied by 1 − 0.18·10 = −0.8 each step)")
+    _, steep = eigen_coordinates(landscape, path(zigzag)[:60])  # before it drowns in rounding
+    assert steep[1:] / steep[:-1] == pytest.approx(np.full(59, -0.8), abs=1e-6)
+    lesson.says("but converges fastest: f − f* ≈ 10⁻¹⁷")
+    assert about_power_of_ten(gap(landscape, zigzag), -17)
+    assert gap(landscape, zigzag) < gap(landscape, creep)
+
+    lesson.says("lr = 0.25 multiplies it by 1 − 2.5 = −1.5")
+    _, steep = eigen_coordinates(landscape, path(blow_up)[:57])
+    assert steep[1:] / steep[:-1] == pytest.approx(np.full(56, -1.5), rel=1e-9)
+    lesson.says("the path leaves the window at step 3")
+    assert first_exit(landscape, path(blow_up)) == 3
+    lesson.says("at step 57 a coordinate passes 10¹⁰, where the engine stops it as diverged")
+    assert inspect.signature(engine_run).parameters["divergence_bound"].default == 1e10
+    assert [bool(t.diverged[0]) for t in (creep, zigzag, blow_up)] == [False, False, True]
+    assert int(blow_up.diverged_at[0]) == 57
+    for traj in (creep, zigzag):
+        assert first_exit(landscape, path(traj)) is None
+
+
+@lesson_test("newton")
+def test_newton_lands_in_one_step(lesson: Lesson) -> None:
+    settings, (sgd, newton) = preset_runs("newton")
+    landscape = settings.run.build_landscape()
+    assert [c.name for c in settings.slots] == ["sgd", "newton"]
+    lesson.says("lands on the minimum in one step")
+    assert distance_to_optimum(landscape, path(newton)[1]) <= 1e-12
+    lesson.says("whatever the condition number (here κ = 100)")
+    assert landscape.condition == 100
+    for condition in ("1", "10", "1000"):
+        for angle in ("0", "-70"):
+            other, (_, newton_there) = page_runs(PLAYGROUND, variant("newton", condition=condition,
+                                                                     angle=angle))
+            there = other.run.build_landscape()
+            assert there.condition == float(condition)
+            assert distance_to_optimum(there, path(newton_there)[1]) <= 1e-12
+
+    lesson.says("just under 2/λ_max = 0.02 (lr = 0.019)")
+    assert 2 / landscape.eigenvalues[1] == pytest.approx(0.02, abs=1e-15)
+    assert settings.slots[0].value("lr") == 0.019 < 0.02
+    lesson.says("the flat coordinate shrinks only by 1 − 0.019 = 0.981 per step")
+    flat, _ = eigen_coordinates(landscape, path(sgd))
+    assert flat[1:] / flat[:-1] == pytest.approx(np.full(50, 0.981), abs=1e-9)
+    lesson.says("after 50 steps SGD is still 0.96 from the minimum (f − f* ≈ 0.46)")
+    assert settings.run.steps == 50
+    assert rounds_to(distance(landscape, sgd), "0.96") and rounds_to(gap(landscape, sgd), "0.46")
+
+
+@lesson_test("himmelblau")
+def test_himmelblau_the_basin_depends_on_the_path(lesson: Lesson) -> None:
+    settings, (sgd, momentum, nesterov, adam) = preset_runs("himmelblau")
+    landscape = settings.run.build_landscape()
+    slots = settings.slots
+    assert [c.name for c in slots] == ["sgd", "momentum", "nesterov", "adam"]
+    lesson.says("From (0, 0)")
+    assert settings.run.start_point() == (0.0, 0.0)
+    lesson.says("SGD and Nesterov (lr = 0.01) and Adam (lr = 0.1) settle in the minimum at (3, 2)")
+    assert [c.value("lr") for c in slots] == [0.01, 0.01, 0.01, 0.1]
+    assert (3.0, 2.0) in landscape.minima
+    for traj in (sgd, nesterov, adam):
+        assert math.dist(traj.final_x[0], (3.0, 2.0)) < 1e-5
+
+    lesson.says("with the same lr and β = 0.9 as Nesterov")
+    assert slots[1].value("lr") == slots[2].value("lr")
+    assert slots[1].value("momentum") == slots[2].value("momentum") == 0.9
+    lesson.says("comes within 0.27 of that minimum at step 7")
+    to_32 = np.linalg.norm(path(momentum) - (3.0, 2.0), axis=-1)
+    assert int(np.argmin(to_32)) == 7 and rounds_to(to_32.min(), "0.27")
+    lesson.says("settles in another one, at (3.58, −1.85)")
+    minimum, d = nearest(landscape.minima, momentum.final_x[0])
+    assert d < 1e-5 and rounds_to(minimum[0], "3.58") and rounds_to(minimum[1], "-1.85")
+
+    lesson.says("All four end with f − f* < 10⁻¹⁰; every minimum has f = 0")
+    assert np.all(np.abs(landscape(np.array(landscape.minima))) < 1e-20)
+    for traj in (sgd, momentum, nesterov, adam):
+        assert gap(landscape, traj) < 1e-10
+        assert first_exit(landscape, path(traj)) is None
+
+
+@lesson_test("local_maximum")
+def test_gradient_ascent_finds_a_local_maximum(lesson: Lesson) -> None:
+    settings, (ascent,) = preset_runs("local_maximum")
+    landscape = settings.run.build_landscape()
+    lesson.says("Gradient ascent on 25 sin x − x²")
+    assert landscape.title == "25 sin x − x²" and landscape.goal == "maximize"
+    assert landscape(np.array([[1.0]]))[0] == pytest.approx(25 * math.sin(1.0) - 1.0)
+    lesson.says("from x₀ = −2 (lr = 0.01)")
+    assert settings.run.start_point() == (-2.0,)
+    assert [(c.name, c.value("lr")) for c in settings.slots] == [("sgd", 0.01)]
+
+    xs, loss = path(ascent)[:, 0], ascent.loss[:, 0]
+    lesson.says("it climbs the nearer peak and after 100 steps sits on the local maximum at x ≈ −4.36, "
+                "f ≈ 4.45")
+    assert settings.run.steps == 100
+    assert np.all(np.diff(loss) >= -1e-12)  # uphill all the way (up to rounding at the top)
+    local, best = landscape.maxima  # ordered along x
+    assert abs(xs[-1] - local[0]) < 1e-9
+    assert rounds_to(xs[-1], "-4.36") and rounds_to(loss[-1], "4.45")
+    lesson.says("The global maximum, at x ≈ 1.45 with f ≈ 22.7")
+    assert rounds_to(best[0], "1.45") and rounds_to(landscape.optimum_value(), "22.7")
+    lesson.says("lies across the valley at x ≈ −1.71, which the path never crosses")
+    (valley,) = landscape.minima
+    assert rounds_to(valley[0], "-1.71") and local[0] < valley[0] < best[0]
+    assert np.all(xs < valley[0])
+    lesson.says("it ends f* − f ≈ 18.3 below the best value")
+    assert rounds_to(gap(landscape, ascent), "18.3")
+
+
+@lesson_test("lr_study")
+def test_lr_study_of_the_course_notes(lesson: Lesson) -> None:
+    settings, runs = preset_runs("lr_study")
+    landscape = settings.run.build_landscape()
+    lesson.says("Gradient descent on x² + sin x from x₀ = 2.5")
+    assert landscape.title == "x² + sin x" and settings.slots[0].name == "sgd"
+    assert settings.run.start_point() == (2.5,)
+    assert settings.learning_rates == (0.01, 0.1, 1.0)
+    (minimum,) = landscape.minima
+
+    lesson.says("lr = 0.01 is still far away after 50 steps: x ≈ 0.89, 1.3 from the minimum at x* ≈ −0.45")
+    assert settings.run.steps == 50
+    slow = runs[0.01]
+    assert rounds_to(slow.final_x[0, 0], "0.89") and rounds_to(distance(landscape, slow), "1.3")
+    assert rounds_to(minimum[0], "-0.45")
+    lesson.says("lr = 0.1 converges: |x − x*| ≈ 10⁻⁵ after 50 steps")
+    assert about_power_of_ten(distance(landscape, runs[0.1]), -5)
+
+    lesson.says("lr = 1 jumps for ever between ±π/2: its step x ← x − (2x + cos x) = −x − cos x maps π/2 "
+                "to −π/2 and back")
+    xs = path(runs[1.0])[:, 0]
+    assert not runs[1.0].diverged[0]
+    assert xs[1:] == pytest.approx(-xs[:-1] - np.cos(xs[:-1]), abs=1e-12)
+    half_pi = math.pi / 2
+    assert -half_pi - math.cos(half_pi) == pytest.approx(-half_pi, abs=1e-15)
+    assert half_pi - math.cos(-half_pi) == pytest.approx(half_pi, abs=1e-15)
+    lesson.says("from step 7 on every iterate is ±π/2 to within 10⁻⁹")
+    cycle = half_pi * (-1.0) ** np.arange(xs.size)  # +π/2 at even steps, −π/2 at odd ones
+    off = np.abs(xs - cycle)
+    assert np.all(off[7:] <= 1e-9) and off[6] > 1e-9
+
+
+@lesson_test("four_landscapes")
+def test_four_landscapes_no_optimizer_wins_everywhere(lesson: Lesson) -> None:
+    settings, runs = preset_runs("four_landscapes")
+    assert settings.landscapes == ("quadratic", "rosenbrock", "himmelblau", "rastrigin")
+    assert [c.name for c in settings.slots] == ["sgd", "momentum", "adam"]
+    landscapes = {name: with_landscape(settings.run, name).build_landscape() for name in settings.landscapes}
+
+    lesson.says("With SGD and momentum at lr = 0.001 and Adam at 0.1")
+    assert [c.value("lr") for c in settings.slots] == [0.001, 0.001, 0.1]
+    lesson.says("every path stays in its panel for 300 steps")
+    assert settings.run.steps == 300
+    for name, trajs in runs.items():
+        for traj in trajs:
+            assert not traj.diverged[0] and first_exit(landscapes[name], path(traj)) is None, name
+    lesson.says("(at lr = 0.005, SGD and momentum diverge on Rosenbrock)")
+    _, faster = page_runs(COMPARE, variant("four_landscapes", **{"o1.lr": "0.005", "o2.lr": "0.005"}))
+    assert [bool(t.diverged[0]) for t in faster["rosenbrock"][:2]] == [True, True]
+
+    lesson.says("No optimizer wins everywhere")
+    gaps = {name: [gap(landscapes[name], t) for t in trajs] for name, trajs in runs.items()}
+    winners = {name: settings.slots[int(np.argmin(g))].name for name, g in gaps.items()}
+    assert winners["quadratic"] == "adam" and winners["rosenbrock"] == "momentum"
+
+    lesson.says("Adam wins on the bowl: f − f* ≈ 10⁻¹³, against 5·10⁻³ for momentum and 1.7 for SGD")
+    sgd_gap, momentum_gap, adam_gap = gaps["quadratic"]
+    assert about_power_of_ten(adam_gap, -13)
+    assert rounds_to(momentum_gap, "0.005") and rounds_to(sgd_gap, "1.7")
+
+    rosenbrock = landscapes["rosenbrock"]
+    sgd, momentum, adam = runs["rosenbrock"]
+    lesson.says("Momentum wins on Rosenbrock, f ≈ 0.034 at (0.82, 0.66)")
+    assert rounds_to(momentum.final_loss[0], "0.034")
+    assert rounds_to(momentum.final_x[0, 0], "0.82") and rounds_to(momentum.final_x[0, 1], "0.66")
+    lesson.says("ahead of Adam, f ≈ 0.25 at (0.50, 0.25)")
+    assert rounds_to(adam.final_loss[0], "0.25")
+    assert rounds_to(adam.final_x[0, 0], "0.50") and rounds_to(adam.final_x[0, 1], "0.25")
+    lesson.says("SGD has only crawled along the valley floor from x = −1.5 to −1.25 (f ≈ 5.0)")
+    assert rosenbrock.start[0] == -1.5
+    x, y = sgd.final_x[0]
+    assert rounds_to(x, "-1.25") and abs(y - x * x) < 0.01 and rounds_to(sgd.final_loss[0], "5.0")
+
+    himmelblau = landscapes["himmelblau"]
+    lesson.says("On Himmelblau, SGD and momentum head for the minimum at (3.58, −1.85), Adam for the one "
+                "at (3, 2)")
+    for traj, (mx, my) in zip(runs["himmelblau"], [("3.58", "-1.85"), ("3.58", "-1.85"), ("3", "2")],
+                              strict=True):
+        minimum, d = nearest(himmelblau.minima, traj.final_x[0])
+        assert d < 0.01 and rounds_to(minimum[0], mx) and rounds_to(minimum[1], my)
+
+    rastrigin = landscapes["rastrigin"]
+    lesson.says("On Rastrigin all three stop in the local minimum next to the start, (−2.98, 2.98) with "
+                "f ≈ 17.9, far above the global minimum f = 0")
+    assert rastrigin.optimum_value() == 0.0
+    next_to_start = np.round(rastrigin.start)  # the dimples sit near the integer points
+    for traj in runs["rastrigin"]:
+        end = traj.final_x[0]
+        dimple = refine_stationary(rastrigin, tuple(end))  # the stationary point next to the end
+        assert math.dist(end, dimple) < 1e-6
+        assert np.all(np.linalg.eigvalsh(rastrigin.hessian(np.array(dimple))) > 0)  # a minimum
+        assert np.array_equal(np.round(end), next_to_start)
+        assert rounds_to(end[0], "-2.98") and rounds_to(end[1], "2.98")
+        assert rounds_to(traj.final_loss[0], "17.9")
