@@ -6,7 +6,7 @@ One step, for every particle of a block at once::
     g = -g                     if maximize    # torch flips before weight decay is added
     g = g + noise * N(0, I)    if noise       # seeded, per particle (see optimizers.noise)
     g = clip(g)                if clip_value / clip_norm
-    x, state = optimizer.step(x, g, state, lr * schedule(t - 1))
+    x, state = optimizer.step(x, g, state, lr * schedule(t - 1))   # and momentum, if cycled
     freeze x at its last finite point if it became non-finite or left the divergence bound
 
 The batch is processed in blocks that fit in cache, step-major inside a block, with every buffer
@@ -34,7 +34,7 @@ from .clipping import clip_by_norm, clip_by_value
 from .hyperparams import HyperparameterError, _as_batch_array, block, discrete_groups, resolve
 from .noise import NormalSource, particle_keys
 from .schedules import make_schedule
-from .spec import OptimizerSpec, StepContext
+from .spec import Hyper, OptimizerSpec, StepContext
 from .trajectory import Trajectory
 
 #: Rows per block. 8,192 particles × 2 coordinates are 128 KiB per array, so an optimizer's working
@@ -256,7 +256,9 @@ def run(
         swa_start=int(swa_start),
         bound=float(divergence_bound),
     ).broadcast(batch)
-    make_schedule(schedule, 1)  # fail early, with a clear message, on a malformed schedule
+    # Fail early, with a clear message, on a malformed schedule or one the optimizer cannot follow.
+    if getattr(make_schedule(schedule, 1), "momentum", None) is not None:
+        _momentum_slot([h.name for h in spec.hyperparams], spec.name)
     keys = particle_keys(seed, batch)
 
     path_steps = _record_rows(steps, options.record_path_every)
@@ -356,20 +358,61 @@ def _gradient_filter(
     return prepare
 
 
-def _learning_rate(schedule: Callable[[int, Any], Any] | None, base_lr: Any
+def _momentum_slot(names: Any, optimizer: str) -> str:
+    """Where a schedule's momentum goes: ``"betas"`` (its first entry) or ``"momentum"``.
+
+    torch's OneCycleLR rule: β₁ when the optimizer has ``betas``, else ``momentum``, else a
+    ValueError with torch's message.
+    """
+    if "betas" in names:
+        return "betas"
+    if "momentum" in names:
+        return "momentum"
+    raise ValueError(
+        "optimizer must support momentum or beta1 with `cycle_momentum` option enabled; "
+        f"{optimizer} has neither a momentum nor a betas hyperparameter"
+    )
+
+
+def _learning_rate(schedule: Callable[[int, Any], Any] | None, hp: Any, optimizer: str
                    ) -> Callable[[int, np.ndarray], Any] | None:
     """The scheduled ``lr`` at step ``t`` (counted from 0) given the loss there, or None (constant).
 
     The schedule is a multiplier of the optimizer's own ``lr``, so a per-particle ``lr`` and a
-    per-particle multiplier (``plateau``) combine row by row.
+    per-particle multiplier (``plateau``) combine row by row. A schedule with a ``momentum``
+    (one-cycle's ``cycle_momentum``) also writes its value for step ``t`` into this block's ``hp``
+    (``momentum``, or the first of ``betas``) before the step, as torch's scheduler writes the
+    param group; the value for step 0 is written at once, so ``spec.init`` already sees it (torch
+    sets it when the scheduler is built, before the optimizer creates its state).
     """
     if schedule is None:
         return None
+    base_lr = hp.get("lr", 1.0)
+    momentum = getattr(schedule, "momentum", None)
+    if momentum is None:
 
-    def learning_rate(t: int, loss: np.ndarray) -> Any:
+        def learning_rate(t: int, loss: np.ndarray) -> Any:
+            return base_lr * schedule(t, loss)
+
+        return learning_rate
+
+    slot = _momentum_slot(hp, optimizer)
+    if slot == "betas":
+
+        def set_momentum(value: float) -> None:
+            hp["betas"] = (value, *hp["betas"][1:])
+    else:
+
+        def set_momentum(value: float) -> None:
+            hp["momentum"] = value
+
+    set_momentum(momentum(0))
+
+    def cycled_learning_rate(t: int, loss: np.ndarray) -> Any:
+        set_momentum(momentum(t))
         return base_lr * schedule(t, loss)
 
-    return learning_rate
+    return cycled_learning_rate
 
 
 class _Freezer:
@@ -528,13 +571,14 @@ def _run_block(
     """
     x = np.asfortranarray(x0).copy(order="F")
     dim = x.shape[1]
+    hp = Hyper(hp)  # this block's own copy: a schedule may write momentum into it
+    base_lr = hp.get("lr", 1.0)
+    learning_rate = _learning_rate(make_schedule(opt.schedule, x.shape[0]), hp, spec.name)
     state = spec.init(x, hp)
     ctx = _context(landscape, opt.sign, keys, dim)
     value_and_grad = _value_and_grad_of(landscape)
     # Built-in landscapes return a fresh float64 gradient of x's shape; anything else is checked.
     prepare = _gradient_filter(opt, isinstance(landscape, Landscape), ctx.normal)
-    base_lr = hp.get("lr", 1.0)
-    learning_rate = _learning_rate(make_schedule(opt.schedule, x.shape[0]), base_lr)
     freezer = _Freezer(x, opt.bound, out, rows)
     averager = _averager(opt, x)
     recorder = _Recorder(out, rows, path_row, loss_row, opt.record_state, x.shape)
