@@ -78,19 +78,22 @@ class _Options:
     swa_start: int
     bound: float
 
-    def broadcast(self, batch: int) -> _Options:
-        """Every per-particle option as a float or a ``(batch,)`` array (None stays None)."""
-        return replace(self, **{
-            name: _as_batch_array(name, value, batch)
-            for name in PER_PARTICLE_OPTIONS if (value := getattr(self, name)) is not None
-        })
+    @classmethod
+    def for_batch(cls, batch: int, **values: Any) -> _Options:
+        """The options of a run of ``batch`` particles, each per-particle one checked and made a
+        float or a ``(batch,)`` array (None stays None)."""
+        for name in PER_PARTICLE_OPTIONS:
+            if values[name] is not None:
+                values[name] = _as_batch_array(name, values[name], batch)
+        return cls(**values)
 
     def for_rows(self, rows: slice | np.ndarray) -> _Options:
         """These options for the block ``rows``: per-particle arrays cut to ``(n, 1)`` columns."""
-        return replace(self, **{
+        cut = {
             name: value[rows][:, None]
             for name in PER_PARTICLE_OPTIONS if isinstance(value := getattr(self, name), np.ndarray)
-        })
+        }
+        return replace(self, **cut) if cut else self  # frozen: blocks may share it
 
 
 #: The options that may differ per particle, from the field marks above.
@@ -241,7 +244,8 @@ def run(
         if limit is not None and np.any(np.asarray(limit, dtype=float) < 0):
             raise ValueError(f"{name} must be ≥ 0, got {limit!r}")
     resolved = resolve(spec, hyperparams, batch)
-    options = _Options(
+    options = _Options.for_batch(
+        batch,
         steps=steps,
         sign=-1.0 if maximize else 1.0,
         noise=noise,
@@ -255,7 +259,7 @@ def run(
         ema_decay=float(ema_decay),
         swa_start=int(swa_start),
         bound=float(divergence_bound),
-    ).broadcast(batch)
+    )
     # Fail early, with a clear message, on a malformed schedule or one the optimizer cannot follow.
     if getattr(make_schedule(schedule, 1), "momentum", None) is not None:
         _momentum_slot([h.name for h in spec.hyperparams], spec.name)
