@@ -10,8 +10,8 @@ particles for
   sides pay the same landscape cost and only the optimizer engines differ;
 
 then the time of one particle × 500 steps for every registered optimizer, and the server-side time
-of app reruns (``--app`` for that part alone). All figures come from one run on this machine;
-compare ratios, not absolute numbers.
+of app reruns (``--app`` for that part alone, ``--engine`` to skip it). All figures come from one
+run on this machine; compare ratios, not absolute numbers.
 """
 
 from __future__ import annotations
@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, skip 100,000 particles")
     parser.add_argument("--app", action="store_true", help="only the app rerun timings")
+    parser.add_argument("--engine", action="store_true",
+                        help="only the engine timings (skip the app reruns)")
     args = parser.parse_args(argv)
     if args.app:
         app_reruns.report()
@@ -166,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             slow.append(name)
         print(f"  {name:<18} {ms:7.2f}{flag}")
     print(f"{len(OPTIMIZERS)} optimizers; over 10 ms: {', '.join(slow) or 'none'}")
-    app_reruns.report(5 if args.quick else 9)
+    if not args.engine:
+        app_reruns.report(5 if args.quick else 9)
     return 0
 
 

@@ -6,17 +6,23 @@ One step, for every particle of a block at once::
     g = -g                     if maximize    # torch flips before weight decay is added
     g = g + noise * N(0, I)    if noise       # seeded, per particle (see optimizers.noise)
     g = clip(g)                if clip_value / clip_norm
-    x, state = optimizer.step(x, g, state, lr * schedule(t - 1))
+    x, state = optimizer.step(x, g, state, lr * schedule(t - 1))   # and momentum, if cycled
     freeze x at its last finite point if it became non-finite or left the divergence bound
 
 The batch is processed in blocks that fit in cache, step-major inside a block, with every buffer
 preallocated and updated in place; particles never interact, so blocking changes no number.
+
+Each concern of a block is a named part built once by :func:`_run_block`: :func:`_gradient_filter`
+(maximize, noise, clipping), :func:`_learning_rate` (the schedule), :class:`_Freezer` (divergence),
+:func:`_averager` (EMA/SWA) and :class:`_Recorder` (start, state and last rows). The step loop calls
+only the parts that are switched on, so a plain run costs what the bare loop would. Options that
+may differ per particle are marked on :class:`_Options` and cut per block from that mark alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -28,7 +34,7 @@ from .clipping import clip_by_norm, clip_by_value
 from .hyperparams import HyperparameterError, _as_batch_array, block, discrete_groups, resolve
 from .noise import NormalSource, particle_keys
 from .schedules import make_schedule
-from .spec import OptimizerSpec, StepContext
+from .spec import Hyper, OptimizerSpec, StepContext
 from .trajectory import Trajectory
 
 #: Rows per block. 8,192 particles × 2 coordinates are 128 KiB per array, so an optimizer's working
@@ -45,13 +51,24 @@ AVERAGES = ("ema", "swa")
 NOISE_STREAM = 0
 
 
+def _per_particle() -> Any:
+    """Mark an :class:`_Options` field as per particle (a scalar or one value per particle).
+
+    Such a field is checked and broadcast over the batch once in :func:`run`, and each block gets
+    its own rows of it as an ``(n, 1)`` column; nothing else needs to know its name.
+    """
+    return field(metadata={"per_particle": True})
+
+
 @dataclass(frozen=True)
 class _Options:
+    """The engine options of one run (or, after :meth:`for_rows`, of one block)."""
+
     steps: int
     sign: float
-    noise: float | np.ndarray
-    clip_norm: float | np.ndarray | None
-    clip_value: float | np.ndarray | None
+    noise: float | np.ndarray = _per_particle()
+    clip_norm: float | np.ndarray | None = _per_particle()
+    clip_value: float | np.ndarray | None = _per_particle()
     schedule: Any
     record_path_every: int | None  # None: only start and end
     record_loss_every: int | None
@@ -60,6 +77,27 @@ class _Options:
     ema_decay: float
     swa_start: int
     bound: float
+
+    @classmethod
+    def for_batch(cls, batch: int, **values: Any) -> _Options:
+        """The options of a run of ``batch`` particles, each per-particle one checked and made a
+        float or a ``(batch,)`` array (None stays None)."""
+        for name in PER_PARTICLE_OPTIONS:
+            if values[name] is not None:
+                values[name] = _as_batch_array(name, values[name], batch)
+        return cls(**values)
+
+    def for_rows(self, rows: slice | np.ndarray) -> _Options:
+        """These options for the block ``rows``: per-particle arrays cut to ``(n, 1)`` columns."""
+        cut = {
+            name: value[rows][:, None]
+            for name in PER_PARTICLE_OPTIONS if isinstance(value := getattr(self, name), np.ndarray)
+        }
+        return replace(self, **cut) if cut else self  # frozen: blocks may share it
+
+
+#: The options that may differ per particle, from the field marks above.
+PER_PARTICLE_OPTIONS = tuple(f.name for f in fields(_Options) if f.metadata.get("per_particle"))
 
 
 def _landscape_of(landscape: Any) -> Any:
@@ -206,12 +244,13 @@ def run(
         if limit is not None and np.any(np.asarray(limit, dtype=float) < 0):
             raise ValueError(f"{name} must be ≥ 0, got {limit!r}")
     resolved = resolve(spec, hyperparams, batch)
-    options = _Options(
+    options = _Options.for_batch(
+        batch,
         steps=steps,
         sign=-1.0 if maximize else 1.0,
-        noise=_as_batch_array("noise", noise, batch),
-        clip_norm=None if clip_norm is None else _as_batch_array("clip_norm", clip_norm, batch),
-        clip_value=None if clip_value is None else _as_batch_array("clip_value", clip_value, batch),
+        noise=noise,
+        clip_norm=clip_norm,
+        clip_value=clip_value,
         schedule=schedule,
         record_path_every=int(record_every) if record == "path" else None,
         record_loss_every=int(record_every) if record in ("path", "loss") else None,
@@ -221,7 +260,9 @@ def run(
         swa_start=int(swa_start),
         bound=float(divergence_bound),
     )
-    make_schedule(schedule, 1)  # fail early, with a clear message, on a malformed schedule
+    # Fail early, with a clear message, on a malformed schedule or one the optimizer cannot follow.
+    if getattr(make_schedule(schedule, 1), "momentum", None) is not None:
+        _momentum_slot([h.name for h in spec.hyperparams], spec.name)
     keys = particle_keys(seed, batch)
 
     path_steps = _record_rows(steps, options.record_path_every)
@@ -248,23 +289,13 @@ def run(
         for lo in range(0, group_size, BLOCK_SIZE):
             hi = min(lo + BLOCK_SIZE, group_size)
             rows = slice(lo, hi) if indices is None else indices[lo:hi]
-            jobs.append((x0[rows], block(values, lo, hi), keys[rows], _cut_options(options, rows), rows))
+            jobs.append((x0[rows], block(values, lo, hi), keys[rows], options.for_rows(rows), rows))
 
     with quiet():  # divergence is a result: no RuntimeWarning reaches the user
         for block_x0, block_hp, block_keys, block_options, rows in jobs:
             _run_block(spec, landscape, block_x0, block_hp, block_keys, block_options, out, rows,
                        path_row, loss_row)
     return out
-
-
-def _cut_options(options: _Options, rows: slice | np.ndarray) -> _Options:
-    def cut(v: Any) -> Any:
-        return v[rows][:, None] if isinstance(v, np.ndarray) else v
-
-    return _Options(
-        **{**options.__dict__, "noise": cut(options.noise), "clip_norm": cut(options.clip_norm),
-           "clip_value": cut(options.clip_value)}
-    )
 
 
 def _value_and_grad_of(landscape: Any) -> Callable[[np.ndarray], tuple]:
@@ -298,6 +329,233 @@ def _context(landscape: Any, sign: float, keys: np.ndarray, dim: int) -> StepCon
     )
 
 
+def _gradient_filter(
+    opt: _Options, trusted: bool, normal: Callable[[int, int], np.ndarray]
+) -> Callable[[np.ndarray, np.ndarray, int], np.ndarray] | None:
+    """What turns the landscape's gradient into the one the step sees, or None when nothing does.
+
+    In this order: a private writable copy unless the landscape is a built-in one, the sign flip
+    for ``maximize`` (torch flips before the optimizer adds weight decay), the seeded noise, then
+    clipping by value and by norm. All of it is decided once per block, so a plain run pays one
+    ``is None`` test per step for the lot.
+    """
+    maximize = opt.sign < 0
+    noise = opt.noise
+    noisy = not (isinstance(noise, float) and noise == 0.0)
+    clip_value, clip_norm = opt.clip_value, opt.clip_norm
+    if trusted and not maximize and not noisy and clip_value is None and clip_norm is None:
+        return None
+
+    def prepare(g: np.ndarray, x: np.ndarray, t: int) -> np.ndarray:
+        if not trusted:
+            g = _writable_gradient(g, x)
+        if maximize:
+            np.negative(g, out=g)
+        if noisy:
+            g += noise * normal(t, NOISE_STREAM)
+        if clip_value is not None:
+            clip_by_value(g, clip_value)
+        if clip_norm is not None:
+            clip_by_norm(g, clip_norm)
+        return g
+
+    return prepare
+
+
+def _momentum_slot(names: Any, optimizer: str) -> str:
+    """Where a schedule's momentum goes: ``"betas"`` (its first entry) or ``"momentum"``.
+
+    torch's OneCycleLR rule: β₁ when the optimizer has ``betas``, else ``momentum``, else a
+    ValueError with torch's message.
+    """
+    if "betas" in names:
+        return "betas"
+    if "momentum" in names:
+        return "momentum"
+    raise ValueError(
+        "optimizer must support momentum or beta1 with `cycle_momentum` option enabled; "
+        f"{optimizer} has neither a momentum nor a betas hyperparameter"
+    )
+
+
+def _learning_rate(schedule: Callable[[int, Any], Any] | None, hp: Any, optimizer: str
+                   ) -> Callable[[int, np.ndarray], Any] | None:
+    """The scheduled ``lr`` at step ``t`` (counted from 0) given the loss there, or None (constant).
+
+    The schedule is a multiplier of the optimizer's own ``lr``, so a per-particle ``lr`` and a
+    per-particle multiplier (``plateau``) combine row by row. A schedule with a ``momentum``
+    (one-cycle's ``cycle_momentum``) also writes its value for step ``t`` into this block's ``hp``
+    (``momentum``, or the first of ``betas``) before the step, as torch's scheduler writes the
+    param group; the value for step 0 is written at once, so ``spec.init`` already sees it (torch
+    sets it when the scheduler is built, before the optimizer creates its state).
+    """
+    if schedule is None:
+        return None
+    base_lr = hp.get("lr", 1.0)
+    momentum = getattr(schedule, "momentum", None)
+    if momentum is None:
+
+        def learning_rate(t: int, loss: np.ndarray) -> Any:
+            return base_lr * schedule(t, loss)
+
+        return learning_rate
+
+    slot = _momentum_slot(hp, optimizer)
+    if slot == "betas":
+
+        def set_momentum(value: float) -> None:
+            hp["betas"] = (value, *hp["betas"][1:])
+    else:
+
+        def set_momentum(value: float) -> None:
+            hp["momentum"] = value
+
+    set_momentum(momentum(0))
+
+    def cycled_learning_rate(t: int, loss: np.ndarray) -> Any:
+        set_momentum(momentum(t))
+        return base_lr * schedule(t, loss)
+
+    return cycled_learning_rate
+
+
+class _Freezer:
+    """Flags the particles of a block that diverged and holds each at its last finite point.
+
+    Why: a particle whose iterate turned non-finite or left the divergence bound is a result (it
+    diverged, at step ``diverged_at``), not an error, and freezing it keeps inf/NaN out of the
+    recordings and averages. The per-step test is one BLAS pass that the loop makes itself on
+    :attr:`flat` against :attr:`bound_sq` (the sum of squares is NaN/inf if any coordinate is, and
+    ≥ bound² if any coordinate is beyond the bound); this class does the rare work when it fires.
+    """
+
+    def __init__(self, x: np.ndarray, bound: float, out: Trajectory, rows: slice | np.ndarray) -> None:
+        self.x = x
+        self.flat = x.T.reshape(-1)  # a view: x is column-major
+        self.bound = bound
+        self.bound_sq = bound * bound
+        self.frozen = np.zeros(x.shape[0], dtype=bool)
+        self.frozen_x = np.empty_like(x)
+        self.active = False  # whether any particle is frozen
+        self.out, self.rows = out, rows
+
+    def check_start(self) -> None:
+        """Freeze the starts beyond the bound: they have diverged before any step (step 0)."""
+        x = self.x
+        if not np.all(np.abs(x) <= self.bound):
+            start_bad = ~np.all(np.abs(x) <= self.bound, axis=1)
+            self.frozen |= start_bad
+            self.frozen_x[:] = x
+            self.active = True
+            self.out.diverged_at[_sub(self.rows, start_bad)] = 0
+
+    def flag(self, t: int, previous: np.ndarray) -> None:
+        """The loop's test fired after step ``t``: freeze the newly diverged rows at ``previous``.
+
+        The test may be a false alarm (a large but finite sum of squares); then nothing changes.
+        """
+        magnitude = np.abs(self.x).max(axis=1)
+        bad = ~((magnitude <= self.bound) & (magnitude < np.inf)) & ~self.frozen
+        if bad.any():
+            self.frozen |= bad
+            self.frozen_x[bad] = previous[bad]
+            self.out.diverged_at[_sub(self.rows, bad)] = t
+            self.active = True
+
+    def hold(self) -> None:
+        """Put every frozen particle back at its frozen point (the step has just moved it)."""
+        frozen = self.frozen
+        self.x[frozen] = self.frozen_x[frozen]
+
+    def report(self) -> None:
+        """Write which particles of the block diverged."""
+        self.out.diverged[self.rows] = self.frozen
+
+
+class _EMA:
+    """Exponential moving average of the iterates, ``a ← d·a + (1 − d)·x``, started at ``x0``."""
+
+    def __init__(self, x0: np.ndarray, decay: float) -> None:
+        self.value = x0.copy()
+        self.decay = decay
+
+    def update(self, x: np.ndarray, t: int) -> None:
+        """Fold in the iterate after step ``t``, in place, as ``a ← (a − x)·d + x``."""
+        value = self.value
+        value -= x
+        value *= self.decay
+        value += x
+
+
+class _SWA:
+    """Equal-weight average of the iterates after step ``start`` (Polyak averaging when 0).
+
+    Before and at ``start`` the average is the iterate itself; from step 0 on it includes ``x0``.
+    """
+
+    def __init__(self, x0: np.ndarray, start: int) -> None:
+        self.value = x0.copy()
+        self.start = start
+        self.count = 1 if start == 0 else 0
+
+    def update(self, x: np.ndarray, t: int) -> None:
+        """Fold in the iterate after step ``t`` (a running mean, in place)."""
+        if t > self.start:
+            self.count += 1
+            self.value += (x - self.value) / self.count
+        else:
+            self.value[:] = x
+            self.count = 1
+
+
+def _averager(opt: _Options, x0: np.ndarray) -> _EMA | _SWA | None:
+    """The iterate average ``opt.average`` asks for, started at ``x0``, or None."""
+    if opt.average == "ema":
+        return _EMA(x0, opt.ema_decay)
+    if opt.average == "swa":
+        return _SWA(x0, opt.swa_start)
+    return None
+
+
+class _Recorder:
+    """Writes a block's rows of the :class:`Trajectory` other than the per-step path and loss.
+
+    The loop writes those itself through :attr:`path_row` and :attr:`loss_row` (a list lookup per
+    step, no call); this class writes the start row, the optimizer-state rows and the last row,
+    where the loss (and, with ``record_state``, the exact gradient) of the final point is
+    evaluated once more, since no step follows it.
+    """
+
+    def __init__(self, out: Trajectory, rows: slice | np.ndarray, path_row: list[int],
+                 loss_row: list[int], record_state: bool, shape: tuple[int, int]) -> None:
+        self.out, self.rows = out, rows
+        self.path_row, self.loss_row = path_row, loss_row
+        self.record_state = record_state
+        self.n, self.dim = shape
+
+    def start(self, x: np.ndarray, averaged: bool) -> None:
+        """Row 0: the start itself (also of the averaged path)."""
+        self.out.path[0, self.rows] = x
+        if averaged:
+            self.out.averaged_path[0, self.rows] = x
+
+    def state(self, state: dict, g: np.ndarray, row: int) -> None:
+        """The optimizer state and the gradient ``g`` about to be used, at path row ``row``."""
+        _record_state(self.out, state, g, row, self.rows, self.n, self.dim)
+
+    def finish(self, x: np.ndarray, state: dict, steps: int, sign: float, landscape: Any,
+               value_and_grad: Callable[[np.ndarray], tuple]) -> None:
+        """The last loss row (and state row): the final point's value, and gradient if recorded."""
+        row = self.path_row[steps]
+        if self.record_state and row >= 0:
+            f, grad = value_and_grad(x)
+            g = _writable_gradient(grad, x) * sign
+            self.state(state, g, row)
+        else:
+            f = landscape(x)
+        self.out.loss[self.loss_row[steps], self.rows] = f
+
+
 def _run_block(
     spec: OptimizerSpec,
     landscape: Any,
@@ -310,115 +568,63 @@ def _run_block(
     path_row: list[int],
     loss_row: list[int],
 ) -> None:
-    """Advance one block of particles through all steps, writing into ``out`` at ``rows``."""
+    """Advance one block of particles through all steps, writing into ``out`` at ``rows``.
+
+    The parts (gradient filter, schedule, freezer, averager, recorder) are built once here; the
+    loop only calls those that are switched on, so a plain run does what the bare loop would.
+    """
     x = np.asfortranarray(x0).copy(order="F")
-    n, dim = x.shape
+    dim = x.shape[1]
+    hp = Hyper(hp)  # this block's own copy: a schedule may write momentum into it
+    base_lr = hp.get("lr", 1.0)
+    learning_rate = _learning_rate(make_schedule(opt.schedule, x.shape[0]), hp, spec.name)
     state = spec.init(x, hp)
     ctx = _context(landscape, opt.sign, keys, dim)
     value_and_grad = _value_and_grad_of(landscape)
-    schedule = make_schedule(opt.schedule, n)
-    base_lr = hp.get("lr", 1.0)
-    x_prev = np.empty_like(x)
-    flat = x.T.reshape(-1)  # a view: x is column-major
-    bound_sq = opt.bound * opt.bound
-    frozen = np.zeros(n, dtype=bool)
-    frozen_x = np.empty_like(x)
-    any_frozen = False
-    average = None
-    if opt.average:
-        average = x.copy()
-        averaged_count = 1 if opt.swa_start == 0 else 0  # SWA from step 0 includes x0
-    maximize = opt.sign < 0
-    noise = opt.noise
-    noisy = not (isinstance(noise, float) and noise == 0.0)
-    clip_value, clip_norm = opt.clip_value, opt.clip_norm
-    state_rows = opt.record_state
-    step, path, loss = spec.step, out.path, out.loss
     # Built-in landscapes return a fresh float64 gradient of x's shape; anything else is checked.
-    trusted = isinstance(landscape, Landscape)
+    prepare = _gradient_filter(opt, isinstance(landscape, Landscape), ctx.normal)
+    freezer = _Freezer(x, opt.bound, out, rows)
+    averager = _averager(opt, x)
+    recorder = _Recorder(out, rows, path_row, loss_row, opt.record_state, x.shape)
 
-    # Step 0: the start itself.
-    if not np.all(np.abs(x) <= opt.bound):
-        # A start beyond the bound has diverged before any step; it stays where it is.
-        start_bad = ~np.all(np.abs(x) <= opt.bound, axis=1)
-        frozen |= start_bad
-        frozen_x[:] = x
-        any_frozen = True
-        out.diverged_at[_sub(rows, start_bad)] = 0
-    out.path[0, rows] = x
-    if average is not None:
-        out.averaged_path[0, rows] = x
+    freezer.check_start()
+    recorder.start(x, averager is not None)
 
+    maximize = opt.sign < 0
+    record_state = opt.record_state
+    step, path, loss, averaged_path = spec.step, out.path, out.loss, out.averaged_path
+    flat, bound_sq = freezer.flat, freezer.bound_sq
+    x_prev = np.empty_like(x)  # the point to freeze at when step t − 1 is not in the path
     for t in range(1, opt.steps + 1):
         f, g = value_and_grad(x)
         row = loss_row[t - 1]
         if row >= 0:
             loss[row, rows] = f
-        if not trusted:
-            g = _writable_gradient(g, x)
-        if maximize:
-            np.negative(g, out=g)
-        if noisy:
-            g += noise * ctx.normal(t, NOISE_STREAM)
-        if clip_value is not None:
-            clip_by_value(g, clip_value)
-        if clip_norm is not None:
-            clip_by_norm(g, clip_norm)
-        if state_rows and path_row[t - 1] >= 0:
-            _record_state(out, state, g, path_row[t - 1], rows, n, dim)
-
-        ctx.value_at_x = np.asarray(f) if not maximize else -np.asarray(f)
-        if schedule is None:
-            lr = base_lr
-        else:
-            factor = schedule(t - 1, ctx.value_at_x)
-            lr = base_lr * factor
-
+        if prepare is not None:
+            g = prepare(g, x, t)
         prev_row = path_row[t - 1]
+        if record_state and prev_row >= 0:
+            recorder.state(state, g, prev_row)
+        ctx.value_at_x = np.asarray(f) if not maximize else -np.asarray(f)
+        lr = base_lr if learning_rate is None else learning_rate(t - 1, ctx.value_at_x)
         if prev_row < 0:
             np.copyto(x_prev, x)
         step(x, g, state, hp, lr, t, ctx)
 
-        # One BLAS pass: the sum of squares is NaN/inf if any coordinate is, and ≥ bound² if any
-        # coordinate is beyond the bound. Only then look at rows (a false alarm costs time only).
-        if not np.dot(flat, flat) < bound_sq:
-            magnitude = np.abs(x).max(axis=1)
-            bad = ~((magnitude <= opt.bound) & (magnitude < np.inf)) & ~frozen
-            if bad.any():
-                frozen |= bad
-                previous = x_prev if prev_row < 0 else path[prev_row, rows]
-                frozen_x[bad] = previous[bad]
-                out.diverged_at[_sub(rows, bad)] = t
-                any_frozen = True
-        if any_frozen:
-            x[frozen] = frozen_x[frozen]
-
-        if average is not None:
-            if opt.average == "ema":
-                average -= x
-                average *= opt.ema_decay
-                average += x
-            elif t > opt.swa_start:
-                averaged_count += 1
-                average += (x - average) / averaged_count
-            else:  # before (and at) swa_start the average is the iterate itself
-                average[:] = x
-                averaged_count = 1
+        if not np.dot(flat, flat) < bound_sq:  # see _Freezer; a false alarm costs time only
+            freezer.flag(t, x_prev if prev_row < 0 else path[prev_row, rows])
+        if freezer.active:
+            freezer.hold()
+        if averager is not None:
+            averager.update(x, t)
         row = path_row[t]
         if row >= 0:
             path[row, rows] = x
-            if average is not None:
-                out.averaged_path[row, rows] = average
+            if averager is not None:
+                averaged_path[row, rows] = averager.value
 
-    final_row = loss_row[opt.steps]
-    if state_rows and path_row[opt.steps] >= 0:
-        f, grad = value_and_grad(x)
-        g = _writable_gradient(grad, x) * opt.sign
-        _record_state(out, state, g, path_row[opt.steps], rows, n, dim)
-    else:
-        f = landscape(x)
-    out.loss[final_row, rows] = f
-    out.diverged[rows] = frozen
+    recorder.finish(x, state, opt.steps, opt.sign, landscape, value_and_grad)
+    freezer.report()
 
 
 def _writable_gradient(grad: Any, x: np.ndarray) -> np.ndarray:

@@ -7,6 +7,9 @@ the multiplier at step ``t`` is what torch's scheduler would have set after ``t`
 loss, so its multiplier is per particle; the multiplier used at step ``t`` has already seen the
 losses at steps ``0..t`` (``t + 1`` calls of ``scheduler.step(loss)``). Unlike torch it keeps
 reducing below torch's absolute ``eps = 1e-8`` on the lr, since the multiplier does not know lr.
+``one_cycle`` is torch's OneCycleLR (both annealing strategies, ``three_phase``) and can also cycle
+the optimizer's momentum or β₁ (``cycle_momentum``), which the engine applies; that is off by
+default here, unlike torch, so that plain SGD stays plain SGD and older links keep their numbers.
 """
 
 from __future__ import annotations
@@ -79,26 +82,92 @@ def _linear_warmup(warmup_steps: int, start_factor: float) -> Callable[[int, Any
     return factor
 
 
-def _one_cycle(
-    total_steps: int, pct_start: float, div_factor: float, final_div_factor: float
-) -> Callable[[int, Any], float]:
-    """torch's OneCycleLR with cosine annealing, two phases, as a multiplier of ``max_lr``."""
-    initial = 1.0 / div_factor
-    minimum = initial / final_div_factor
-    up_end = float(pct_start * total_steps) - 1.0
-    down_end = float(total_steps) - 1.0
+def _anneal_cos(start: float, end: float, pct: float) -> float:
+    """torch's ``OneCycleLR._annealing_cos``: cosine from ``start`` (pct 0) to ``end`` (pct 1)."""
+    cos_out = math.cos(math.pi * pct) + 1
+    return end + (start - end) / 2.0 * cos_out
 
-    def cos_anneal(start: float, end: float, pct: float) -> float:
-        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1.0)
 
-    def factor(t: int, loss: Any) -> float:
-        t = min(t, total_steps - 1)  # after the cycle the multiplier keeps its last value
-        if t <= up_end:
-            return cos_anneal(initial, 1.0, t / up_end) if up_end > 0 else 1.0
-        # here up_end < t ≤ down_end, so the second phase has positive length
-        return cos_anneal(1.0, minimum, (t - up_end) / (down_end - up_end))
+def _anneal_linear(start: float, end: float, pct: float) -> float:
+    """torch's ``OneCycleLR._annealing_linear``: a straight line from ``start`` to ``end``."""
+    return (end - start) * pct + start
 
-    return factor
+
+@dataclass(frozen=True)
+class _Phase:
+    """One phase of the cycle: it ends at step ``end_step``; lr factor and momentum go start → end."""
+
+    end_step: float
+    start_lr: float
+    end_lr: float
+    start_momentum: float
+    end_momentum: float
+
+
+class OneCycle:
+    """torch's ``OneCycleLR`` as a multiplier of ``max_lr`` (the optimizer's ``lr``), step by step.
+
+    The phases, their end steps and the annealing are torch's code with ``max_lr = 1``, so the
+    multiplier at step ``t`` is torch's lr after ``t`` calls of ``scheduler.step()`` divided by
+    ``max_lr`` (up to rounding), and :meth:`momentum_at` is torch's momentum then, exactly.
+    Two differences, both where torch has no sensible answer: from step ``total_steps`` on the
+    values stay at those of the cycle's last step (torch extrapolates one step, then raises), and a
+    warm-up of zero length (``pct_start·total_steps = 1``) starts at its end values (torch divides
+    by zero).
+
+    With ``cycle_momentum`` the schedule also drives the optimizer's momentum: :attr:`momentum`
+    is then :meth:`momentum_at`, which the engine writes into ``momentum`` or ``betas[0]`` before
+    each step; otherwise :attr:`momentum` is None and the optimizer's own momentum is left alone.
+    """
+
+    def __init__(self, total_steps: int, pct_start: float, div_factor: float,
+                 final_div_factor: float, anneal_strategy: str = "cos", three_phase: bool = False,
+                 cycle_momentum: bool = False, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95) -> None:
+        self.total_steps = total_steps
+        initial = 1.0 / div_factor  # torch: initial_lr = max_lr / div_factor
+        minimum = initial / final_div_factor  # torch: min_lr = initial_lr / final_div_factor
+        up_end = float(pct_start * total_steps) - 1
+        if three_phase:
+            self.phases = (
+                _Phase(up_end, initial, 1.0, max_momentum, base_momentum),
+                _Phase(float(2 * pct_start * total_steps) - 2, 1.0, initial, base_momentum,
+                       max_momentum),
+                _Phase(total_steps - 1, initial, minimum, max_momentum, max_momentum),
+            )
+        else:
+            self.phases = (
+                _Phase(up_end, initial, 1.0, max_momentum, base_momentum),
+                _Phase(total_steps - 1, 1.0, minimum, base_momentum, max_momentum),
+            )
+        self.anneal = _anneal_cos if anneal_strategy == "cos" else _anneal_linear
+        self.momentum: Callable[[int], float] | None = self.momentum_at if cycle_momentum else None
+
+    def _where(self, t: int) -> tuple[_Phase, float | None]:
+        """The phase of step ``t`` and the fraction of it done (None: a zero-length phase's end)."""
+        t = min(t, self.total_steps - 1)  # after the cycle everything keeps its last value
+        start_step = 0.0
+        last = len(self.phases) - 1
+        for i, phase in enumerate(self.phases):
+            end_step = phase.end_step
+            if t <= end_step or i == last:
+                if end_step == start_step:
+                    return phase, None
+                return phase, (t - start_step) / (end_step - start_step)
+            start_step = end_step
+        raise AssertionError("unreachable: the last phase always matches")
+
+    def __call__(self, t: int, loss: Any) -> float:
+        """The lr multiplier at step ``t`` (counted from 0)."""
+        phase, pct = self._where(t)
+        return phase.end_lr if pct is None else self.anneal(phase.start_lr, phase.end_lr, pct)
+
+    def momentum_at(self, t: int) -> float:
+        """The momentum (or β₁) at step ``t``: falls while lr rises and rises while it falls."""
+        phase, pct = self._where(t)
+        if pct is None:
+            return phase.end_momentum
+        return self.anneal(phase.start_momentum, phase.end_momentum, pct)
 
 
 class _Plateau:
@@ -134,6 +203,21 @@ def _float(name: str, default: float, low: float, high: float, text: str, log: b
 
 _GAMMA = _float("gamma", 0.5, 0.01, 1.0, "Multiplier applied at each decay")
 
+#: torch's OneCycleLR with max_lr = 1 (t₁ = pct_start·T − 1): both annealing strategies, the
+#: three-phase variant and the momentum cycled against lr.
+ONE_CYCLE_FORMULA = r"""
+\begin{aligned}
+&\eta_t = \eta\,a\big(\tfrac{1}{d},\,1,\,\tfrac{t}{t_1}\big)\ \ (t \le t_1 = \rho T - 1),\qquad
+ \eta_t = \eta\,a\big(1,\,\tfrac{1}{d\,d_f},\,\tfrac{t - t_1}{T - 1 - t_1}\big)\ \ (t_1 < t \le T - 1) \\
+&a_{\cos}(s, e, p) = e + \tfrac{s - e}{2}\,(1 + \cos \pi p),\qquad
+ a_{\mathrm{linear}}(s, e, p) = s + (e - s)\,p \\
+&\text{three phases: } \tfrac{1}{d} \nearrow 1 \text{ until } t_1,\ 1 \searrow \tfrac{1}{d}
+ \text{ until } 2t_1,\ \tfrac{1}{d} \searrow \tfrac{1}{d\,d_f} \text{ until } T - 1 \\
+&\text{cycle momentum: } \mu_t = a(\mu_{\max}, \mu_{\mathrm{base}}, p) \text{ while } \eta_t
+ \text{ rises, } a(\mu_{\mathrm{base}}, \mu_{\max}, p) \text{ while it falls}
+\end{aligned}
+"""
+
 SCHEDULES: dict[str, ScheduleSpec] = {
     s.name: s
     for s in (
@@ -146,7 +230,8 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         ScheduleSpec(
             "piecewise", "Piecewise constant",
             (HyperParam("milestones", (100, 200), "Steps at which lr is multiplied by gamma",
-                        kind="pair", low=0, high=10_000), _GAMMA),
+                        kind="int_pair", low=0, high=10_000, labels=("first milestone", "second milestone")),
+             _GAMMA),
             r"\eta_t = \eta\,\gamma^{\#\{m_i \le t\}}", _piecewise,
         ),
         ScheduleSpec(
@@ -178,8 +263,26 @@ SCHEDULES: dict[str, ScheduleSpec] = {
              _float("pct_start", 0.3, 0.01, 0.99, "Fraction of the cycle spent warming up"),
              _float("div_factor", 25.0, 1.0, 1000.0, "Initial lr = lr / div_factor", log=True),
              _float("final_div_factor", 1e4, 1.0, 1e6, "Final lr = initial lr / final_div_factor",
-                    log=True)),
-            r"\eta_t:\ \eta/d \nearrow \eta \searrow \eta/(d\,d_f)\ \text{(cosine)}", _one_cycle,
+                    log=True),
+             HyperParam("anneal_strategy", "cos",
+                        "How lr (and momentum) move inside a phase: 'cos' along a half cosine "
+                        "(torch's default), 'linear' along a straight line (the course notes' 1cycle)",
+                        kind="choice", choices=("cos", "linear")),
+             HyperParam("three_phase", False,
+                        "torch's three_phase: up to lr, back down to lr / div_factor in as many "
+                        "steps, then on down to the final lr (the original 1cycle paper)",
+                        kind="bool"),
+             HyperParam("cycle_momentum", False,
+                        "Cycle the optimizer's momentum (β₁ for Adam-type optimizers) the other way: "
+                        "max_momentum → base_momentum while lr rises, and back. It replaces the "
+                        "optimizer's own momentum / β₁, so it turns plain SGD into momentum SGD. Off "
+                        "by default here (torch's default is on); refused for optimizers without "
+                        "momentum or β₁, as in torch", kind="bool"),
+             _float("base_momentum", 0.85, 0.0, 0.999,
+                    "Momentum at the lr peak (with cycle_momentum)"),
+             _float("max_momentum", 0.95, 0.0, 0.999,
+                    "Momentum at the start and at the end of the cycle (with cycle_momentum)")),
+            ONE_CYCLE_FORMULA, OneCycle,
         ),
         ScheduleSpec(
             "plateau", "Reduce on plateau",
@@ -215,6 +318,8 @@ def make_schedule(schedule: Any, n: int) -> Callable[[int, Any], Any] | None:
     """A function ``(step, loss) -> multiplier`` for a block of ``n`` particles, or None.
 
     The multiplier is a float, or an ``(n, 1)`` array for the per-particle ``plateau`` schedule.
+    A schedule that also drives the optimizer's momentum (``one_cycle`` with ``cycle_momentum``)
+    has a ``momentum`` attribute ``step -> value``; for every other schedule it is missing or None.
     """
     if schedule is None:
         return None
@@ -254,13 +359,24 @@ def _is_whole(value: Any) -> bool:
 
 
 def _checked(name: str, param: HyperParam, value: Any) -> Any:
-    """``value`` validated for ``param`` of schedule ``name``: whole numbers, finite floats."""
+    """``value`` validated for ``param`` of schedule ``name``: flags, choices, whole numbers, floats."""
     low = param.low or 0
+    if param.kind == "bool":
+        if isinstance(value, (bool, np.bool_)) or (_is_whole(value) and value in (0, 1)):
+            return bool(value)
+        raise ValueError(f"schedule {name!r}: {param.name} must be True or False, got {value!r}")
+    if param.kind == "choice":
+        if isinstance(value, str) and value in param.choices:
+            return value
+        raise ValueError(
+            f"schedule {name!r}: {param.name} must be one of {', '.join(map(repr, param.choices))}, "
+            f"got {value!r}"
+        )
     if param.kind == "int":
         if not _is_whole(value) or value < low:
             raise ValueError(f"schedule {name!r}: {param.name} must be a whole number ≥ {param.low}")
         return int(value)
-    if param.kind == "pair":  # milestones: whole-number steps
+    if param.kind == "int_pair":  # milestones: whole-number steps
         marks = [value] if np.ndim(value) == 0 else list(np.ravel(value))
         if not all(_is_whole(m) and m >= low for m in marks):
             raise ValueError(f"schedule {name!r}: {param.name} must be whole numbers ≥ {low}, got {value!r}")

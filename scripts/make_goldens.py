@@ -18,7 +18,10 @@ What it writes:
     under ``"<case id>/loss"``; the JSON holds the case metadata (our hyperparameters, landscape,
     starts, steps, maximize, tolerances) and the exact reference call.
 ``tests/goldens/schedules.json``
-    Learning-rate multipliers of torch.optim.lr_scheduler for our schedules.
+    Learning-rate multipliers of torch.optim.lr_scheduler for our schedules (and the momentum that
+    OneCycleLR's ``cycle_momentum`` sets), and under ``"trajectories"`` whole runs of torch
+    optimizers under ``OneCycleLR(cycle_momentum=True)``. ``make_goldens.py schedules`` rewrites
+    this file alone and needs only torch.
 ``tests/goldens/clipping.json``
     ``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_value_`` on a few gradients.
 ``tests/goldens/torch_signatures.json``
@@ -625,13 +628,14 @@ def schedule_goldens() -> dict[str, Any]:
     def record(name: str, label: str, ours: dict[str, Any], ref: str, make: Callable[[Any], Any],
                steps: int, losses: list[float] | None = None) -> None:
         p = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
-        opt = torch.optim.SGD([p], lr=base_lr)
+        opt = torch.optim.SGD([p], lr=base_lr, momentum=0.9)
         sched = make(opt)
-        mult = []
+        mult, momenta = [], []
         if losses is None:
             # multiplier at step t = torch's lr after t calls of scheduler.step()
             for _ in range(steps):
                 mult.append(opt.param_groups[0]["lr"] / base_lr)
+                momenta.append(opt.param_groups[0]["momentum"])
                 opt.step()
                 sched.step()
         else:
@@ -644,7 +648,8 @@ def schedule_goldens() -> dict[str, Any]:
             assert smallest_cut > 1e-7, f"{label}: too many reductions, torch's eps would interfere"
         cases.append({"id": f"{name}-{label}", "schedule": name, "params": ours, "steps": steps,
                       "reference_call": ref, "base_lr": base_lr, "multipliers": mult,
-                      **({"losses": losses} if losses is not None else {})})
+                      **({"losses": losses} if losses is not None else {}),
+                      **({"momenta": momenta} if ours.get("cycle_momentum") else {})})
 
     for step_size, gamma in ((30, 0.5), (7, 0.9)):
         record("step", f"s{step_size}", {"step_size": step_size, "gamma": gamma},
@@ -687,10 +692,124 @@ def schedule_goldens() -> dict[str, Any]:
                    o, mode="min", factor=f, patience=p, threshold=th, threshold_mode="rel",
                    cooldown=0, min_lr=0),
                len(losses), losses)
+    # anneal_strategy, three_phase and cycle_momentum; the momentum (of an SGD with momentum=0.9,
+    # which cycle_momentum overrides) is recorded next to the multiplier.
+    for total, pct, strategy, three, cycle in ((200, 0.3, "linear", False, False),
+                                               (100, 0.5, "linear", False, True),
+                                               (200, 0.3, "cos", True, False),
+                                               (150, 0.25, "linear", True, True),
+                                               (120, 0.45, "cos", True, True),
+                                               (60, 0.6, "cos", True, True),
+                                               (80, 0.2, "cos", False, True)):
+        ours = {"total_steps": total, "pct_start": pct, "div_factor": 25.0, "final_div_factor": 1e4,
+                "anneal_strategy": strategy, "three_phase": three, "cycle_momentum": cycle,
+                "base_momentum": 0.85, "max_momentum": 0.95}
+        record("one_cycle", f"T{total}-p{pct}-{strategy}{'-3phase' if three else ''}"
+               f"{'-momentum' if cycle else ''}", ours,
+               f"OneCycleLR(SGD([p], lr={base_lr}, momentum=0.9), max_lr={base_lr}, "
+               f"total_steps={total}, pct_start={pct}, anneal_strategy={strategy!r}, "
+               f"cycle_momentum={cycle}, base_momentum=0.85, max_momentum=0.95, div_factor=25.0, "
+               f"final_div_factor=10000.0, three_phase={three})",
+               lambda o, T=total, p=pct, a=strategy, th=three, c=cycle: S.OneCycleLR(
+                   o, max_lr=base_lr, total_steps=T, pct_start=p, anneal_strategy=a,
+                   cycle_momentum=c, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
+                   final_div_factor=1e4, three_phase=th),
+               total)
     return {"library": "torch", "version": torch.__version__,
             "semantics": "multipliers[t] = torch lr after t scheduler.step() calls / base_lr; for "
-                         "plateau, after step(losses[0..t]) (t + 1 calls)",
-            "cases": cases}
+                         "plateau, after step(losses[0..t]) (t + 1 calls); momenta[t] likewise "
+                         "(the param group's momentum or betas[0])",
+            "cases": cases,
+            "trajectories": one_cycle_trajectories()}
+
+
+@dataclass(frozen=True)
+class CycleCase:
+    """A whole run of ``optimizer`` under OneCycleLR with cycle_momentum, against torch."""
+
+    optimizer: str  # ours; TORCH[optimizer] is the torch class
+    landscape: str
+    lr: float  # max_lr in torch's terms, our optimizer's lr
+    schedule: dict[str, Any]
+    hyperparams: dict[str, Any] = field(default_factory=dict)  # ours, beyond lr
+
+    @property
+    def id(self) -> str:
+        tail = "-3phase" if self.schedule.get("three_phase") else ""
+        return f"{self.optimizer}-{self.landscape}-{self.schedule['anneal_strategy']}{tail}"
+
+
+def _cycle(total: int, strategy: str, three_phase: bool = False, **extra: Any) -> dict[str, Any]:
+    return {"total_steps": total, "pct_start": 0.3, "div_factor": 25.0, "final_div_factor": 1e4,
+            "anneal_strategy": strategy, "three_phase": three_phase, "cycle_momentum": True,
+            "base_momentum": 0.85, "max_momentum": 0.95, **extra}
+
+
+CYCLE_CASES = (
+    # SGD with momentum 0.9 (which the cycle replaces from the first step on)
+    CycleCase("momentum", "quadratic", 0.05, _cycle(40, "cos")),
+    CycleCase("momentum", "rosenbrock", 5e-4, _cycle(40, "linear", three_phase=True)),
+    # plain SGD: torch's cycle_momentum turns it into momentum SGD
+    CycleCase("sgd", "rosenbrock", 5e-4, _cycle(36, "linear")),
+    # Adam: the cycle drives beta1, beta2 stays
+    CycleCase("adam", "rosenbrock", 0.05, _cycle(40, "cos")),
+    CycleCase("adam", "quadratic", 0.2, _cycle(40, "linear", three_phase=True, base_momentum=0.8,
+                                               max_momentum=0.9), {"betas": (0.9, 0.99)}),
+    # RMSprop with momentum 0: its momentum buffer exists only because the cycle sets momentum > 0
+    # before the first step
+    CycleCase("rmsprop", "quadratic", 0.05, _cycle(40, "cos")),
+)
+
+
+def one_cycle_trajectories() -> list[dict[str, Any]]:
+    """Paths of torch optimizers under ``OneCycleLR(cycle_momentum=True)``, two starts each.
+
+    Per start: its own parameter, optimizer and scheduler; each step records the param group's lr
+    (as a multiplier of max_lr) and momentum / betas[0] used, then ``opt.step()``,
+    ``sched.step()``; ``steps == total_steps`` (torch refuses to go further).
+    """
+    import torch
+    from torch.optim import lr_scheduler as S
+
+    out = []
+    for case in CYCLE_CASES:
+        landscape = LANDSCAPES[case.landscape]
+        starts = _starts(case.landscape)[:2]
+        hp = _full_hyperparams(case.optimizer, {"lr": case.lr, **case.hyperparams})
+        m = TORCH[case.optimizer]
+        kwargs = {n: (tuple(hp[n]) if isinstance(hp[n], list) else hp[n]) for n in m.names}
+        kwargs.update(m.fixed)
+        sched_kwargs = {"max_lr": case.lr, **case.schedule}
+        steps = case.schedule["total_steps"]
+        path = np.empty((steps + 1, len(starts), starts.shape[1]))
+        path[0] = starts
+        mult, momenta = [], []
+        for i, start in enumerate(starts):
+            p = torch.nn.Parameter(torch.tensor(start, dtype=torch.float64))
+            opt = getattr(torch.optim, m.cls)([p], **kwargs)
+            sched = S.OneCycleLR(opt, **sched_kwargs)
+            group = opt.param_groups[0]
+            for t in range(steps):
+                if i == 0:
+                    mult.append(group["lr"] / case.lr)
+                    momenta.append(group["betas"][0] if "betas" in group else group["momentum"])
+                x = p.detach().numpy().copy()
+                p.grad = torch.from_numpy(_grad(landscape, x))
+                opt.step()
+                sched.step()
+                path[t + 1, i] = p.detach().numpy()
+        if not np.all(np.isfinite(path)) or np.abs(path).max() > BOUND:
+            raise RuntimeError(f"one-cycle case {case.id} diverged; pick a smaller lr")
+        travel = np.abs(path[-1] - path[0]).max()
+        print(f"one_cycle {case.id:40s} travel {travel:9.3g}")
+        call = (_call_string(f"torch.optim.{m.cls}", {"params": "[p]", **kwargs}).replace(
+            "params='[p]'", "[p]") + "; " + _call_string("OneCycleLR", {"optimizer": "opt",
+                                                                        **sched_kwargs}))
+        out.append({"id": case.id, "optimizer": case.optimizer, "hyperparams": hp,
+                    "landscape": case.landscape, "starts": starts.tolist(), "steps": steps,
+                    "schedule": case.schedule, "reference_call": call.replace("optimizer='opt'", "opt"),
+                    "multipliers": mult, "momenta": momenta, "path": path.tolist()})
+    return out
 
 
 def clipping_goldens() -> dict[str, Any]:

@@ -6,6 +6,7 @@ Expected numbers are derived by hand (arithmetic in the comments) or from an ind
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 import warnings
@@ -15,7 +16,7 @@ import pytest
 from conftest import ALL_OPTIMIZERS, GRADIENT_OPTIMIZERS, Bowl, BowlWithHessian, Negated
 
 from landscapes import LANDSCAPES, get_landscape
-from optimizers import OPTIMIZERS, HyperparameterError, OptimizerSpec, Trajectory, run
+from optimizers import OPTIMIZERS, HyperparameterError, OptimizerSpec, Trajectory, engine, run
 
 ROSENBROCK = get_landscape("rosenbrock")
 STARTS = np.array([[-1.5, 2.0], [0.5, 0.5], [-0.3, 1.7]])
@@ -563,6 +564,43 @@ def test_clipping_happens_after_noise() -> None:
     # With a huge noise and clip_value = 1e-3 every component of the step is exactly ±1e-3.
     tr = run("sgd", Bowl(), np.zeros((50, 2)), steps=1, lr=1.0, noise=1e6, clip_value=1e-3)
     np.testing.assert_array_equal(np.abs(tr.path[1]), 1e-3)
+
+
+#: A per-particle value for each engine option marked per particle (one value per start).
+PER_PARTICLE_SAMPLES = {
+    "noise": np.linspace(0.0, 2.0, 7),
+    "clip_norm": np.linspace(0.05, 3.0, 7),
+    "clip_value": np.linspace(0.01, 1.5, 7),
+}
+
+
+def test_every_per_particle_option_is_a_run_keyword_with_a_sample_here() -> None:
+    """The marks on ``_Options`` are the single list; this test needs a sample for each."""
+    keywords = inspect.signature(run).parameters
+    assert engine.PER_PARTICLE_OPTIONS, "no engine option is marked per particle"
+    for name in engine.PER_PARTICLE_OPTIONS:
+        assert name in keywords, f"{name} is marked per particle but run() does not take it"
+        assert name in PER_PARTICLE_SAMPLES, f"add a per-particle sample for {name} to this file"
+
+
+@pytest.mark.parametrize("option", sorted(PER_PARTICLE_SAMPLES))
+def test_per_particle_option_over_several_blocks_equals_separate_runs(option: str, monkeypatch) -> None:
+    """Each block gets its own rows of a per-particle option (7 particles in blocks of 3)."""
+    assert option in engine.PER_PARTICLE_OPTIONS, f"{option} is not marked per particle"
+    values = PER_PARTICLE_SAMPLES[option]
+    starts = np.column_stack([np.linspace(-1.8, 1.5, 7), np.linspace(2.5, -0.5, 7)])
+    monkeypatch.setattr(engine, "BLOCK_SIZE", 3)
+    batched = run("adam", ROSENBROCK, starts, steps=25, lr=0.05, seed=11, **{option: values})
+    distinct = {tuple(np.round(batched.path[-1, i], 12)) for i in range(len(starts))}
+    assert len(distinct) == len(starts)
+    for i, start in enumerate(starts):
+        alone = run("adam", ROSENBROCK, start, steps=25, lr=0.05, seed=11 + i,
+                    **{option: float(values[i])})
+        np.testing.assert_array_equal(batched.path[:, i], alone.path[:, 0])
+        np.testing.assert_array_equal(batched.loss[:, i], alone.loss[:, 0])
+    # and the option really acts: the run without it differs for some particle
+    plain = run("adam", ROSENBROCK, starts, steps=25, lr=0.05, seed=11)
+    assert not np.array_equal(plain.path, batched.path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -137,6 +137,42 @@ def test_schedule_matches_torch(case: dict[str, Any]) -> None:
     ])
     np.testing.assert_allclose(got, case["multipliers"], rtol=1e-12, atol=1e-15,
                                err_msg=f"{case['id']} vs torch {case['reference_call']}")
+    momentum = getattr(schedule, "momentum", None)
+    if "momenta" in case:  # one_cycle with cycle_momentum: the very same arithmetic as torch
+        assert momentum is not None, f"{case['id']}: the schedule does not cycle momentum"
+        np.testing.assert_array_equal([momentum(t) for t in range(case["steps"])], case["momenta"],
+                                      err_msg=f"{case['id']} vs torch {case['reference_call']}")
+    else:
+        assert momentum is None, f"{case['id']}: the schedule cycles momentum, torch did not"
+
+
+def test_schedule_goldens_cover_one_cycle_options() -> None:
+    """Both annealing strategies, three_phase and cycle_momentum each have torch cases."""
+    params = [c["params"] for c in SCHEDULE_DOC["cases"] if c["schedule"] == "one_cycle"]
+    assert {p.get("anneal_strategy", "cos") for p in params} == {"cos", "linear"}
+    assert any(p.get("three_phase") for p in params) and any(p.get("cycle_momentum") for p in params)
+    assert any(p.get("three_phase") and p.get("cycle_momentum") for p in params)
+
+
+CYCLES = SCHEDULE_DOC["trajectories"]
+
+
+@pytest.mark.parametrize("case", CYCLES, ids=[c["id"] for c in CYCLES])
+def test_cycle_momentum_run_matches_torch(case: dict[str, Any]) -> None:
+    """Whole runs under OneCycleLR(cycle_momentum=True): torch optimizer and scheduler vs our engine."""
+    hp = {k: tuple(v) if isinstance(v, list) else v for k, v in case["hyperparams"].items()}
+    schedule = ("one_cycle", case["schedule"])
+    built = make_schedule(schedule, 1)
+    np.testing.assert_allclose([built(t, None) for t in range(case["steps"])], case["multipliers"],
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal([built.momentum(t) for t in range(case["steps"])], case["momenta"])
+    tr = run(case["optimizer"], case["landscape"], np.array(case["starts"]), case["steps"],
+             schedule=schedule, **hp)
+    reference = np.array(case["path"])
+    assert np.abs(reference[-1] - reference[0]).max() > 0.1  # the run goes somewhere
+    np.testing.assert_allclose(tr.path, reference, rtol=1e-12, atol=1e-12,
+                               err_msg=f"{case['id']} vs torch {case['reference_call']}")
+    assert not tr.diverged.any()
 
 
 def test_plateau_is_per_particle() -> None:

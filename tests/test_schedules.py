@@ -133,6 +133,136 @@ def test_one_cycle_with_the_whole_cycle_warming_up() -> None:
     assert got[9] == 1.0 and got[13] == 1.0
 
 
+ONE_CYCLE_DEFAULTS = {"anneal_strategy": "cos", "three_phase": False, "cycle_momentum": False,
+                      "base_momentum": 0.85, "max_momentum": 0.95}
+
+
+def test_one_cycle_new_options_at_their_defaults_change_nothing() -> None:
+    """Links and calls without the new parameters keep their numbers, multipliers and runs alike."""
+    assert {p.name: p.default for p in SCHEDULES["one_cycle"].params
+            if p.name in ONE_CYCLE_DEFAULTS} == ONE_CYCLE_DEFAULTS
+    old = ("one_cycle", {"total_steps": 40, "pct_start": 0.25})
+    new = ("one_cycle", {"total_steps": 40, "pct_start": 0.25, **ONE_CYCLE_DEFAULTS})
+    assert multipliers(old, 45) == multipliers(new, 45)
+    assert make_schedule(new, 1).momentum is None
+    for name, hp in (("momentum", {"lr": 1e-3}), ("adam", {"lr": 0.05})):
+        a = run(name, ROSENBROCK, STARTS, steps=40, schedule=old, **hp)
+        b = run(name, ROSENBROCK, STARTS, steps=40, schedule=new, **hp)
+        np.testing.assert_array_equal(a.path, b.path)
+    # without cycle_momentum the optimizer's own momentum is what counts
+    slow = run("momentum", ROSENBROCK, STARTS, steps=40, lr=1e-3, momentum=0.5, schedule=new)
+    fast = run("momentum", ROSENBROCK, STARTS, steps=40, lr=1e-3, momentum=0.9, schedule=new)
+    assert not np.array_equal(slow.path, fast.path)
+
+
+def test_one_cycle_linear_by_hand() -> None:
+    # total 10, pct ½, d = 10, d_f = 100: up until step 4 from 0.1 to 1, down until step 9 to 1e-3,
+    # along lines s + (e − s)p. t = 1: 0.1 + 0.9·¼ = 0.325; t = 7 (p = ⅗): 1 − 0.999·0.6 = 0.4006.
+    got = multipliers(("one_cycle", {"total_steps": 10, "pct_start": 0.5, "div_factor": 10.0,
+                                     "final_div_factor": 100.0, "anneal_strategy": "linear"}), 12)
+    np.testing.assert_allclose([got[0], got[1], got[4], got[7], got[9], got[11]],
+                               [0.1, 0.325, 1.0, 0.4006, 1e-3, 1e-3], rtol=1e-13)
+    steps_up, steps_down = np.diff(got[:5]), np.diff(got[4:10])
+    np.testing.assert_allclose(steps_up, 0.225, rtol=1e-12)  # a straight line: equal steps
+    np.testing.assert_allclose(steps_down, -0.999 / 5, rtol=1e-12)
+
+
+def test_one_cycle_three_phases_by_hand() -> None:
+    # total 20, pct ¼, d = 10, d_f = 100, linear: 0.1 ↗ 1 until step 4, 1 ↘ 0.1 until step 8
+    # (2·pct·T − 2), 0.1 ↘ 1e-3 until step 19. Momentum 0.95 ↘ 0.85 ↗ 0.95, then stays at 0.95.
+    schedule = ("one_cycle", {"total_steps": 20, "pct_start": 0.25, "div_factor": 10.0,
+                              "final_div_factor": 100.0, "anneal_strategy": "linear",
+                              "three_phase": True, "cycle_momentum": True})
+    got = multipliers(schedule, 20)
+    # t = 13 is 5/11 of the third phase: 0.1 + (1e-3 − 0.1)·5/11 = 0.055
+    np.testing.assert_allclose([got[t] for t in (0, 2, 4, 6, 8, 13, 19)],
+                               [0.1, 0.55, 1.0, 0.55, 0.1, 0.055, 1e-3], rtol=1e-13)
+    momentum = make_schedule(schedule, 1).momentum
+    np.testing.assert_allclose([momentum(t) for t in (0, 2, 4, 6, 8, 13, 19)],
+                               [0.95, 0.9, 0.85, 0.9, 0.95, 0.95, 0.95], rtol=1e-15)
+
+
+def test_one_cycle_momentum_runs_against_lr_by_hand() -> None:
+    # cosine, total 10, pct ½: momentum 0.95 at step 0, 0.9 halfway up (t = 2), 0.85 at the lr peak
+    # (t = 4), back to 0.95 at the end (t = 9) and after it.
+    schedule = make_schedule(("one_cycle", {"total_steps": 10, "pct_start": 0.5,
+                                            "cycle_momentum": True}), 1)
+    got = [schedule.momentum(t) for t in range(12)]
+    np.testing.assert_allclose([got[0], got[2], got[4], got[9], got[11]], [0.95, 0.9, 0.85, 0.95, 0.95],
+                               rtol=1e-15)
+    lr = [schedule(t, None) for t in range(10)]
+    assert np.argmax(lr) == np.argmin(got[:10]) == 4
+    # custom bounds
+    other = make_schedule(("one_cycle", {"total_steps": 10, "pct_start": 0.5, "cycle_momentum": True,
+                                         "base_momentum": 0.5, "max_momentum": 0.7}), 1)
+    np.testing.assert_allclose([other.momentum(t) for t in (0, 2, 4)], [0.7, 0.6, 0.5], rtol=1e-15)
+
+
+def test_cycled_momentum_is_used_one_step_behind_like_the_multiplier() -> None:
+    """SGD with momentum on ½x²: step t uses multiplier m(t−1) and momentum μ(t−1), by a plain loop.
+
+    torch's SGD: b₁ = g₁, then b_t = μ b_{t−1} + g_t; x_t = x_{t−1} − lr·m·b_t.
+    """
+    params = {"total_steps": 12, "pct_start": 0.3, "anneal_strategy": "linear", "cycle_momentum": True,
+              "base_momentum": 0.5, "max_momentum": 0.9}
+    schedule = make_schedule(("one_cycle", params), 1)
+    lr, x, buf = 0.3, np.array([4.0, -2.0]), None
+    expected = [x.copy()]
+    for t in range(1, 13):
+        g = x.copy()  # Bowl((1, 1)): the gradient is x
+        buf = g if buf is None else buf * schedule.momentum(t - 1) + g
+        x = x - (lr * schedule(t - 1, None)) * buf
+        expected.append(x.copy())
+    tr = run("momentum", Bowl((1.0, 1.0)), [4.0, -2.0], steps=12, lr=lr, momentum=0.0123,
+             schedule=("one_cycle", params))
+    np.testing.assert_allclose(tr.path[:, 0], expected, rtol=1e-14)
+    # and the cycle really moved the momentum: a constant momentum 0.9 (the first value) differs
+    constant = run("momentum", Bowl((1.0, 1.0)), [4.0, -2.0], steps=12, lr=lr, momentum=0.9,
+                   schedule=("one_cycle", {**params, "cycle_momentum": False}))
+    assert not np.allclose(constant.path, tr.path, rtol=1e-6)
+
+
+def test_cycle_momentum_replaces_momentum_and_beta1_only() -> None:
+    cycle = ("one_cycle", {"total_steps": 30, "cycle_momentum": True})
+
+    def final(name: str, **hp) -> np.ndarray:
+        return run(name, ROSENBROCK, STARTS, steps=30, schedule=cycle, **hp).path
+
+    # SGD: the given momentum is overridden, and plain SGD becomes momentum SGD (as in torch)
+    np.testing.assert_array_equal(final("momentum", lr=1e-3, momentum=0.5), final("momentum", lr=1e-3))
+    np.testing.assert_array_equal(final("sgd", lr=1e-3), final("momentum", lr=1e-3))
+    # Adam: β₁ is overridden, β₂ is kept
+    np.testing.assert_array_equal(final("adam", lr=0.05, betas=(0.5, 0.999)), final("adam", lr=0.05))
+    assert not np.array_equal(final("adam", lr=0.05, betas=(0.9, 0.9)), final("adam", lr=0.05))
+    # the reported hyperparameters are still the ones given
+    tr = run("momentum", ROSENBROCK, STARTS, steps=3, lr=1e-3, momentum=0.5, schedule=cycle)
+    assert tr.hyperparams["momentum"] == 0.5
+
+
+@pytest.mark.parametrize("name", ["adagrad", "adadelta", "rprop"])
+def test_cycle_momentum_needs_momentum_or_betas(name: str) -> None:
+    if name not in OPTIMIZERS:
+        pytest.skip(f"{name} is not registered")
+    with pytest.raises(ValueError, match=r"optimizer must support momentum or beta1 with "
+                                         r"`cycle_momentum` option enabled; " + name):
+        run(name, ROSENBROCK, STARTS, steps=5, schedule=("one_cycle", {"cycle_momentum": True}))
+    run(name, ROSENBROCK, STARTS, steps=5, schedule=("one_cycle", {"cycle_momentum": False}))
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam", "rmsprop"])
+def test_cycle_momentum_batch_equals_separate_runs_over_blocks(name: str, monkeypatch) -> None:
+    from optimizers import engine
+
+    schedule = ("one_cycle", {"total_steps": 20, "cycle_momentum": True, "three_phase": True})
+    starts = np.column_stack([np.linspace(-1.8, 1.5, 7), np.linspace(2.5, -0.5, 7)])
+    lrs = np.linspace(1e-3, 5e-3, 7)
+    monkeypatch.setattr(engine, "BLOCK_SIZE", 3)
+    batched = run(name, ROSENBROCK, starts, steps=20, lr=lrs, schedule=schedule)
+    for i, start in enumerate(starts):
+        alone = run(name, ROSENBROCK, start, steps=20, lr=float(lrs[i]), schedule=schedule)
+        np.testing.assert_array_equal(batched.path[:, i], alone.path[:, 0])
+
+
 def test_plateau_multipliers_by_hand() -> None:
     # torch's rule: improvement means loss < best·(1 − 1e-4); after more than `patience` steps
     # without one, multiply by factor and restart the count.
@@ -249,6 +379,10 @@ def test_exploding_schedules_diverge_without_raising(schedule) -> None:
 @pytest.mark.parametrize("schedule, message", [
     (("one_cycle", {"pct_start": 1.5}), r"pct_start must be between 0 and 1"),
     (("one_cycle", {"div_factor": 0.0}), r"div_factor must be positive"),
+    (("one_cycle", {"anneal_strategy": "exp"}), r"anneal_strategy must be one of 'cos', 'linear'"),
+    (("one_cycle", {"three_phase": "yes"}), r"three_phase must be True or False"),
+    (("one_cycle", {"cycle_momentum": 2}), r"cycle_momentum must be True or False"),
+    (("one_cycle", {"max_momentum": float("nan")}), r"max_momentum must be finite"),
     (("cosine", {"T_max": float("inf")}), r"T_max must be a whole number"),
     (("piecewise", {"milestones": (2.5, 4)}), r"milestones must be whole numbers"),
     (("exponential", {"gamma": "fast"}), r"gamma must be finite"),
