@@ -4,7 +4,8 @@ One step, for every particle of a block at once::
 
     f, g = landscape.value_and_grad(x)        # or __call__ and grad
     g = -g                     if maximize    # torch flips before weight decay is added
-    g = g + noise * N(0, I)    if noise       # seeded, per particle (see optimizers.noise)
+    g = g + noise * N(0, I)    if noise       # seeded, per particle (see optimizers.noise);
+                                              # Student-t with noise_df degrees of freedom if given
     g = clip(g)                if clip_value / clip_norm
     x, state = optimizer.step(x, g, state, lr * schedule(t - 1))   # and momentum, if cycled
     freeze x at its last finite point if it became non-finite or left the divergence bound
@@ -49,6 +50,10 @@ BLOCK_SIZE = 8_192
 RECORD_MODES = ("path", "loss", "final")
 AVERAGES = ("ema", "swa")
 NOISE_STREAM = 0
+#: Streams of the χ² draws of Student-t noise: far above the streams optimizers draw from (1, 2, …),
+#: so heavy-tailed noise never reuses an optimizer's random directions.
+NOISE_TAIL_STREAM = 1 << 40
+MAX_NOISE_DF = 100
 
 
 def _per_particle() -> Any:
@@ -67,6 +72,7 @@ class _Options:
     steps: int
     sign: float
     noise: float | np.ndarray = _per_particle()
+    noise_df: int | None
     clip_norm: float | np.ndarray | None = _per_particle()
     clip_value: float | np.ndarray | None = _per_particle()
     schedule: Any
@@ -170,6 +176,7 @@ def run(
     steps: int = 100,
     *,
     noise: float | np.ndarray = 0.0,
+    noise_df: int | None = None,
     seed: int | np.ndarray = 0,
     clip_norm: float | np.ndarray | None = None,
     clip_value: float | np.ndarray | None = None,
@@ -194,6 +201,9 @@ def run(
         steps: number of optimizer steps.
         noise: standard deviation of Gaussian noise added to every gradient (scalar or per
             particle), to mimic minibatch gradients.
+        noise_df: heavy-tailed noise instead: ``noise`` times a Student-t variate with this many
+            degrees of freedom (a whole number from 1 to 100; 1 is the Cauchy distribution, whose
+            mean does not exist; as it grows the noise tends to the Gaussian). None: Gaussian.
         seed: noise seed. With a scalar ``s`` particle ``i`` uses the stream ``s + i``; with an
             array particle ``i`` uses ``seed[i]``. The same stream gives the same numbers alone or
             in any batch.
@@ -243,12 +253,17 @@ def run(
     for name, limit in (("clip_norm", clip_norm), ("clip_value", clip_value)):
         if limit is not None and np.any(np.asarray(limit, dtype=float) < 0):
             raise ValueError(f"{name} must be ≥ 0, got {limit!r}")
+    if noise_df is not None and (isinstance(noise_df, (bool, str)) or not np.isscalar(noise_df)
+                                 or not float(noise_df).is_integer() or not 1 <= noise_df <= MAX_NOISE_DF):
+        raise ValueError(f"noise_df must be None or a whole number from 1 to {MAX_NOISE_DF}, "
+                         f"got {noise_df!r}")
     resolved = resolve(spec, hyperparams, batch)
     options = _Options.for_batch(
         batch,
         steps=steps,
         sign=-1.0 if maximize else 1.0,
         noise=noise,
+        noise_df=None if noise_df is None else int(noise_df),
         clip_norm=clip_norm,
         clip_value=clip_value,
         schedule=schedule,
@@ -342,6 +357,7 @@ def _gradient_filter(
     maximize = opt.sign < 0
     noise = opt.noise
     noisy = not (isinstance(noise, float) and noise == 0.0)
+    draw = _noise_draw(opt.noise_df, normal)
     clip_value, clip_norm = opt.clip_value, opt.clip_norm
     if trusted and not maximize and not noisy and clip_value is None and clip_norm is None:
         return None
@@ -352,7 +368,7 @@ def _gradient_filter(
         if maximize:
             np.negative(g, out=g)
         if noisy:
-            g += noise * normal(t, NOISE_STREAM)
+            g += noise * draw(t)
         if clip_value is not None:
             clip_by_value(g, clip_value)
         if clip_norm is not None:
@@ -360,6 +376,26 @@ def _gradient_filter(
         return g
 
     return prepare
+
+
+def _noise_draw(df: int | None, normal: Callable[[int, Any], np.ndarray]) -> Callable[[int], np.ndarray]:
+    """The standard noise of step ``t``: Gaussian, or Student-t with ``df`` degrees of freedom.
+
+    A t variate is ``z / √(χ²_ν / ν)`` with ``χ²_ν`` the sum of ``ν`` squared normals; every draw
+    comes from the counter-based source, so heavy-tailed noise is reproducible per particle and
+    independent of batching, like the Gaussian noise.
+    """
+    if df is None:
+        return lambda t: normal(t, NOISE_STREAM)
+    streams = (NOISE_STREAM,) + tuple(range(NOISE_TAIL_STREAM, NOISE_TAIL_STREAM + df))
+
+    def student_t(t: int) -> np.ndarray:
+        draws = normal(t, streams)
+        z, tail = draws[0], draws[1:]
+        chi2 = np.einsum("k...,k...->...", tail, tail)
+        return z / np.sqrt(chi2 / df)
+
+    return student_t
 
 
 def _momentum_slot(names: Any, optimizer: str) -> str:

@@ -177,6 +177,12 @@ class RunSettings:
     noise: float = declared(Setting(
         HyperParam("noise", 0.0, "Adds N(0, σ²) to every gradient component, as in stochastic gradient "
                    "descent.", low=0.0, high=100.0, log=True, label="Gradient noise σ"), zero_label="off"))
+    noise_df: int = declared(Setting(
+        HyperParam("noise_df", 0, "Heavy tails: σ times a Student-t variate with ν degrees of freedom "
+                   "(ν = 1 is the Cauchy distribution): mostly small kicks and now and then a huge one, as "
+                   "in the minibatch gradients of real networks. 0 keeps the noise Gaussian.",
+                   low=0, high=100, kind="int", label="Noise tails ν (0: Gaussian)"),
+        shown=lambda run: run.noise > 0))
     seed: int = declared(Setting(
         HyperParam("seed", 0, "The same seed gives the same noise, so a link reproduces the figure.",
                    low=0, high=2**31 - 1, kind="int", label="Noise seed"), shown=lambda run: run.noise > 0))
@@ -209,7 +215,7 @@ class RunSettings:
         """Keyword arguments for :func:`optimizers.run` (noise, seed, clipping, schedule)."""
         options: dict[str, Any] = {}
         if self.noise > 0:
-            options.update(noise=self.noise, seed=self.seed)
+            options.update(noise=self.noise, seed=self.seed, noise_df=self.noise_df or None)
         if self.clip == "norm":
             options["clip_norm"] = self.clip_threshold
         elif self.clip == "value":

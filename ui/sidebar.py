@@ -77,17 +77,19 @@ def slots_section(settings: Any, prefix: str) -> None:
         st.caption(f"At most {slots.max_slots} optimizers share a plot (one colour each).")
 
 
-#: Run options a first look does without: in an expander that opens when one of them is in use.
-_SECONDARY_RUN_OPTIONS = ("noise", "seed", "clip", "clip_threshold", "schedule")
+#: Run options always in view; every other declared run option goes in an expander (which opens
+#: when one of them is in use), so a first look is not a wall of controls.
+_PRIMARY_RUN_OPTIONS = ("landscape", "steps", "start")
 
 
 def run_options(run: Any, prefix: str, start: bool = True) -> None:
-    """Steps and start in view; noise, clipping and the schedule in an expander."""
+    """Steps and start in view; noise, clipping, the schedule and any other run option in an expander."""
     declared_controls(run, prefix, only=("steps", "start") if start else ("steps",))
+    secondary = [attr for attr, _ in declarations(type(run)) if attr not in _PRIMARY_RUN_OPTIONS]
     untouched = type(run)()
-    in_use = any(getattr(run, attr) != getattr(untouched, attr) for attr in _SECONDARY_RUN_OPTIONS)
+    in_use = any(getattr(run, attr) != getattr(untouched, attr) for attr in secondary)
     with st.expander("Gradient noise, clipping, lr schedule", expanded=in_use):
-        declared_controls(run, prefix, only=_SECONDARY_RUN_OPTIONS)
+        declared_controls(run, prefix, skip=_PRIMARY_RUN_OPTIONS)
 
 
 def presets_section(presets: tuple[Preset, ...], load: Callable[[Mapping[str, str]], None],
