@@ -768,8 +768,16 @@ def report(outcome: dict, repeats: int) -> bool:
             for kind, size in s.parts.items():
                 parts[kind].append(size)
         print(f"\nReal app, websocket bytes per {case} by message kind (mean over {len(samples)}):")
+        small = []
         for kind, sizes in sorted(parts.items(), key=lambda kv: -sum(kv[1])):
-            print(f"  {kind:<28} {sum(sizes) / len(samples) / 1e3:8.1f} KB")
+            kb = sum(sizes) / len(samples) / 1e3
+            if kb >= 1:
+                print(f"  {kind:<28} {kb:8.1f} KB")
+            else:
+                small.append(kb)
+        if small:
+            label = f"{len(small)} other kinds"
+            print(f"  {label:<28} {sum(small):8.1f} KB")
         print("  charts in the last sample (spec = data + layout + frames, KB of JSON):")
         for c in samples[-1].charts:
             print(f"    {c['chart']}: spec {c['spec'] / 1e3:.1f} = data {c.get('data', 0) / 1e3:.1f} "
