@@ -700,7 +700,7 @@ def report(outcome: dict, repeats: int) -> bool:
         scale = 1.0 if kb else 1e-3
         minimal, real = _stat(samples["minimal"], attr, scale), _stat(samples["real"], attr, scale)
         fmt = _fmt_kb if kb else _fmt_time
-        ratio = f"{real[0] / minimal[0]:.1f}×" if minimal and real and minimal[0] > 0 else "n/a"
+        ratio = f"{real[0] / minimal[0]:.2f}×" if minimal and real and minimal[0] > 0 else "n/a"
         if kb:
             ok = real is not None and real[0] <= TARGET_KB
             target = f"≤ {TARGET_KB:.0f} KB: " + ("met" if ok else "NOT met")
