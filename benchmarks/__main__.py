@@ -1,4 +1,4 @@
-"""Engine benchmark: ``python -m benchmarks [--quick]``.
+"""Benchmarks: ``python -m benchmarks [--quick | --app | --browser [--browser-url PATH]]``.
 
 Prints particle-steps per second for Adam on Rosenbrock (500 steps) at 1, 1,000 and 100,000
 particles for
@@ -12,6 +12,9 @@ particles for
 then the time of one particle × 500 steps for every registered optimizer, and the server-side time
 of app reruns (``--app`` for that part alone, ``--engine`` to skip it). All figures come from one
 run on this machine; compare ratios, not absolute numbers.
+
+``--browser`` runs only :mod:`benchmarks.browser`: the app and a minimal Streamlit page in headless
+Chromium (cold link, slider move, select change, websocket KB per change), as ratios against that page.
 """
 
 from __future__ import annotations
@@ -112,7 +115,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", action="store_true", help="only the app rerun timings")
     parser.add_argument("--engine", action="store_true",
                         help="only the engine timings (skip the app reruns)")
+    parser.add_argument("--browser", action="store_true",
+                        help="only the browser timings (headless Chromium): the app against a minimal page")
+    parser.add_argument("--browser-url", default="/", metavar="PATH",
+                        help="with --browser: the app's path to measure, e.g. /compare (default: /)")
+    parser.add_argument("--browser-repeats", type=int, default=7, metavar="N",
+                        help="with --browser: samples per case (default: 7)")
     args = parser.parse_args(argv)
+    if args.browser:
+        from . import browser  # playwright is imported only here, and only if installed
+
+        return browser.main(args.browser_url, args.browser_repeats)
     if args.app:
         app_reruns.report()
         return 0
