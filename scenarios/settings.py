@@ -215,7 +215,9 @@ class RunSettings:
         """Keyword arguments for :func:`optimizers.run` (noise, seed, clipping, schedule)."""
         options: dict[str, Any] = {}
         if self.noise > 0:
-            options.update(noise=self.noise, seed=self.seed, noise_df=self.noise_df or None)
+            options.update(noise=self.noise, seed=self.seed)
+            if self.noise_df:
+                options["noise_df"] = self.noise_df
         if self.clip == "norm":
             options["clip_norm"] = self.clip_threshold
         elif self.clip == "value":
