@@ -14,7 +14,8 @@ def standalone_html(fig: go.Figure, title: str) -> bytes:
     The animation does not start by itself: Play and the step slider work as on the page.
     """
     page = pio.to_html(fig, include_plotlyjs=True, full_html=True, auto_play=False, validate=False,
-                       config={"responsive": True, "displaylogo": False}, default_width="100%")
+                       config={"responsive": True, "displaylogo": False}, default_width="100%",
+                       default_height="96vh")  # used when the figure leaves its height to the page
     # The first <head> is the document's (plotly.js, inlined further down, contains the string too).
     page = page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
     return page.encode("utf-8")

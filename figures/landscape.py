@@ -18,6 +18,8 @@ from .view import View, curve, padded_range, view_window
 #: Equal axis scales only when the window is not too elongated: contours and gradient arrows then keep
 #: their true angles; a very long window would leave a thin strip instead.
 MAX_EQUAL_ASPECT = 3.0
+#: In lecture mode the legend stands in this fraction of the width, left of the map.
+LECTURE_LEGEND_BAND = 0.33
 
 
 def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
@@ -49,6 +51,12 @@ def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureS
                         images=images if animated else None)
     layout = style_layout(style)
     layout.update(_axes(landscape, view, grid, equal_aspect))
+    if style.lecture and landscape.dim == 2:
+        # On a projector the figure is wide and the square map needs only its middle: the legend
+        # goes in a column in the band on its left and leaves the whole height to the map.
+        layout["xaxis"] = layout["xaxis"] | {"domain": [LECTURE_LEGEND_BAND, 1.0]}
+        layout["legend"] = layout["legend"] | {"orientation": "v", "x": 0, "xanchor": "left", "y": 1,
+                                               "yanchor": "top"}
     if images:
         layout["images"] = images
     frames: list[dict] = []

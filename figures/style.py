@@ -46,10 +46,14 @@ LIGHT_TEMPLATE: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class FigureStyle:
-    """How a figure is drawn: ``lecture=True`` is for projection (fonts 1.5×, thicker lines, bigger marks)."""
+    """How a figure is drawn: ``lecture=True`` is for projection (fonts 1.5×, thicker lines, bigger marks).
+
+    ``height=None`` leaves the figure's height to its container (the page sizes it to the window;
+    an HTML export gives it the whole browser window).
+    """
 
     lecture: bool = False
-    height: int = 520
+    height: int | None = 520
 
     @property
     def scale(self) -> float:
@@ -83,12 +87,13 @@ DEFAULT_STYLE = FigureStyle()
 def style_layout(style: FigureStyle, *, compact: bool = False) -> dict[str, Any]:
     """Return the layout entries every figure shares: template, fonts, margins, legend and hover label."""
     font = style.font_size
+    height = style.compact_height if compact else style.height
     return {
         "template": LIGHT_TEMPLATE,
         "font": {"size": font, "color": INK, "family": "Arial, Helvetica, sans-serif"},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
-        "height": style.compact_height if compact else style.height,
+        **({} if height is None else {"height": height}),
         "margin": {"l": 10, "r": 10, "t": 10 if compact else 20, "b": 10},
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                    "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": font - (2 if compact else 0)},

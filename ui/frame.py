@@ -21,8 +21,10 @@ LECTURE_KEY = "lecture"
 _LECTURE_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] { display: none !important; }
-.stMainBlockContainer, .block-container { max-width: 100% !important; padding-top: 3.5rem !important; }
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
+.stMainBlockContainer, .block-container { max-width: 100% !important; padding-top: 1rem !important;
+  padding-bottom: 1rem !important; }
+h1 { padding-top: 0.25rem !important; padding-bottom: 0.25rem !important; }
 html, .stMarkdown p, .stCaption p, [data-testid="stCaptionContainer"] { font-size: 1.35rem !important; }
 h1 { font-size: 2.6rem !important; }
 [data-testid="stDataFrame"] { font-size: 1.2rem !important; }
@@ -40,7 +42,7 @@ def page_frame(page: Page) -> bool:
     Returns whether the page is in lecture mode.
     """
     st.set_page_config(page_title=f"{page.title} · Optimizer explorer", page_icon=page.icon, layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")
     lecture = lecture_from_url()
     if lecture:
         st.html(_LECTURE_CSS)
@@ -60,12 +62,28 @@ def write_url(encoded: Mapping[str, str], lecture: bool) -> None:
     st.query_params.from_dict(dict(encoded) | ({LECTURE_KEY: "1"} if lecture else {}))
 
 
-#: Plotly's toolbar: no logo, and its camera saves a PNG at twice the screen size.
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+#: Plotly's toolbar: no logo, and its camera saves a PNG at twice the screen size. ``responsive``: a
+#: figure without a height of its own fills the height the page gives its container.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
+                "responsive": True}
 
 
-def chart(fig: Any, key: str) -> None:
-    """Draw a figure with its own template (as exported), full width."""
+def chart(fig: Any, key: str, height: str | None = None) -> None:
+    """Draw a figure with its own template (as exported), full width.
+
+    ``height`` is a CSS height for a figure that leaves its own to the page (``FigureStyle(height=None)``),
+    e.g. ``min(calc(100vh - 140px), 110cqw)``: ``cqw`` is a percent of the chart's width, ``vh`` of the
+    window's height, so the figure fits the screen it is shown on.
+    """
+    if height is not None:
+        # Streamlit gives a keyed element the class st-key-<key> (dots become dashes).
+        box = f".st-key-{key.replace('.', '-')}"
+        # Streamlit sizes the element container as a flex item of the chart's own height (flex-basis):
+        # it must follow the new height instead.
+        st.html(f"<style>{box} {{ container-type: inline-size; flex: 0 0 auto !important; }} "
+                f"{box}, {box} [data-testid='stPlotlyChart'], {box} .js-plotly-plot, {box} .plot-container, "
+                f"{box} .svg-container "
+                f"{{ height: {height} !important; }}</style>")
     st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG)
 
 

@@ -102,11 +102,17 @@ def run_page(page: Page, sidebar: Callable[[Any], None], heading: Callable[[View
             share_panel(encoded, page)
     notices = _store(memory, settings, encoded, lecture)
     view = View(page, settings, lecture)
-    if lecture:  # the sidebar is hidden: the way out sits on the page
-        lecture_toggle(lecture)
-    st.title(heading(view))
-    show_notices(notices)
     preset = preset_showing(page, settings)
-    if preset is not None:
-        st.info(f"**{preset.title}.** {preset.lesson}", icon="🎯")
+    if lecture:  # the sidebar is hidden: the way out sits beside the title
+        title, leave = st.columns([5, 1], vertical_alignment="center")
+        title.title(heading(view))
+        with leave:
+            lecture_toggle(lecture)
+    else:
+        st.title(heading(view))
+    show_notices(notices)
+    if preset is not None and not lecture:
+        st.info(f"**{preset.title}.** {preset.lesson}")
     body(view)
+    if preset is not None and lecture:  # below the figures, which must fit the projector
+        st.info(f"**{preset.title}.** {preset.lesson}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from figures import (
@@ -61,6 +63,16 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
                 st.caption(spec.notes)
 
 
+def _landscape_height(dim: int, lecture: bool) -> str:
+    """The landscape's height as CSS: the whole window below the title, and no taller than its width
+    needs (a square map, or a curve wider than tall, plus the legend and the ▶ controls, whose rows
+    multiply on a narrow phone)."""
+    if lecture:  # below the title row, ▶ included, on any projector, window or slide iframe
+        return "max(320px, calc(100vh - 110px))"
+    per_width = "100cqw + 200px" if dim == 2 else "60cqw + 200px"
+    return f"max(320px, min(calc(100vh - 100px), calc({per_width})))"
+
+
 def _heading(view: View) -> str:
     return view.settings.run.build_landscape().title if view.lecture else "Optimizer playground"
 
@@ -84,15 +96,16 @@ def _body(view: View) -> None:
         return
 
     # Side by side on a screen; stacked for a projector, where the landscape gets the full width.
+    # Either way the landscape is the largest figure, sized to the window (see _landscape_height).
     if view.lecture:
         main = st.container()
         loss_column, second_column = st.columns(2, gap="medium")
     else:
-        main, side = st.columns([3, 2], gap="medium")
+        main, side = st.columns([2, 1], gap="medium")
         loss_column = second_column = side
     with main:
-        figure = landscape_figure(landscape, series, style=style)
-        chart(figure, "pg.landscape_chart")
+        figure = landscape_figure(landscape, series, style=replace(style, height=None))
+        chart(figure, "pg.landscape_chart", height=_landscape_height(landscape.dim, view.lecture))
         st.caption(("Contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
                     "Contour of f" if landscape.dim == 2 else "The curve f(x)")
                    + " with each optimizer's path from the start (○) toward the known optima (★). "

@@ -97,7 +97,7 @@ def presets_section(presets: tuple[Preset, ...], load: Callable[[Mapping[str, st
     """One button per named scenario; a click loads it (exactly as opening its link would)."""
     if not presets:
         return
-    with st.expander("Presets: one click to a lesson", expanded=expanded, icon="🎯"):
+    with st.expander("Presets: one click to a lesson", expanded=expanded):
         for preset in presets:
             st.button(preset.title, key=f"preset.{preset.key}", on_click=load, args=(preset.query,),
                       help=preset.lesson, width="stretch")
