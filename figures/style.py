@@ -75,8 +75,10 @@ class FigureStyle:
         return round(px * self.scale, 1)
 
     @property
-    def compact_height(self) -> int:
-        """The height of a small side-column figure."""
+    def compact_height(self) -> int | None:
+        """The height of a small side-column figure (None: left to the page, as ``height``)."""
+        if self.height is None:
+            return None
         return 400 if self.lecture else 280
 
 

@@ -69,7 +69,7 @@ def _landscape_height(dim: int, lecture: bool) -> str:
     multiply on a narrow phone)."""
     if lecture:  # below the title row, ▶ included, on any projector, window or slide iframe
         return "max(320px, calc(100vh - 110px))"
-    per_width = "100cqw + 200px" if dim == 2 else "60cqw + 200px"
+    per_width = "100cqw + 260px" if dim == 2 else "60cqw + 260px"
     return f"max(320px, min(calc(100vh - 100px), calc({per_width})))"
 
 
@@ -95,6 +95,10 @@ def _body(view: View) -> None:
         st.info("Add an optimizer in the sidebar to see its path.")
         return
 
+    # Heights come from the page (CSS), so that they follow the window: see _landscape_height; the
+    # curves are a fixed band, lower on a phone, where they would otherwise outgrow the map.
+    sized_by_page = replace(style, height=None)
+    curves_height = "400px" if view.lecture else "min(280px, 55vw)"
     # Side by side on a screen; stacked for a projector, where the landscape gets the full width.
     # Either way the landscape is the largest figure, sized to the window (see _landscape_height).
     if view.lecture:
@@ -104,7 +108,7 @@ def _body(view: View) -> None:
         main, side = st.columns([2, 1], gap="medium")
         loss_column = second_column = side
     with main:
-        figure = landscape_figure(landscape, series, style=replace(style, height=None))
+        figure = landscape_figure(landscape, series, style=sized_by_page)
         chart(figure, "pg.landscape_chart", height=_landscape_height(landscape.dim, view.lecture))
         st.caption(("Contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
                     "Contour of f" if landscape.dim == 2 else "The curve f(x)")
@@ -112,15 +116,17 @@ def _body(view: View) -> None:
                    "Press ▶ or drag the step slider: arrows show the direction of −∇f (fixed length) "
                    "and the actual update.")
     with loss_column:
-        chart(loss_figure(landscape, series, style=style), "pg.loss_chart")
+        chart(loss_figure(landscape, series, style=sized_by_page), "pg.loss_chart", height=curves_height)
         st.caption("Loss against step: the gap f − f* to the best known value, on a log scale."
                    if landscape.optimum_value() is not None else "Loss f against step.")
     with second_column:
         if landscape.dim == 1:
-            chart(coordinate_figure(landscape, series, style=style), "pg.coordinate_chart")
+            chart(coordinate_figure(landscape, series, style=sized_by_page), "pg.coordinate_chart",
+                  height=curves_height)
             st.caption("The iterate x against step; dotted lines mark the optima.")
         else:
-            chart(distance_figure(landscape, series, style=style), "pg.distance_chart")
+            chart(distance_figure(landscape, series, style=sized_by_page), "pg.distance_chart",
+                  height=curves_height)
             st.caption("Distance to the nearest known optimum against step." if landscape.optima
                        else "Gradient norm ‖∇f‖ against step (this landscape has no optimum to measure to).")
     if settings.surface and landscape.dim == 2:

@@ -170,3 +170,13 @@ def screenshot(page, request) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def screenshot_dir(request) -> Path:
+    """The folder for screenshots ($ARTIFACTS); each test's files are listed in the CI log."""
+    folder = artifacts_dir()
+    before = set(folder.glob("*.png"))
+    yield folder
+    for path in sorted(set(folder.glob("*.png")) - before):
+        print(f"[screenshot] {request.node.name}: {path}")

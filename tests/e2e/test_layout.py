@@ -1,0 +1,84 @@
+"""What fits where, in a real browser at real sizes: the lecture and embed views fit the window with ▶
+in view, the way out of lecture mode is visible, and the landscape is the largest chart at every width.
+
+AppTest cannot see any of this: sizes come from the browser's CSS and Plotly's layout.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_browser import CHART, CHART_TIMEOUT_MS, EXCEPTION, IDLE
+
+#: The drawing area (the part inside the axes) of every Plotly chart, in page order.
+PLOT_AREAS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height};
+})"""
+#: The bottom edge of the first chart's ▶ Play button.
+PLAY_BOTTOM = """() => {
+  const button = document.querySelector('.js-plotly-plot .updatemenu-button');
+  return button ? button.getBoundingClientRect().bottom : null;
+}"""
+
+
+def _open_at(browser, url: str, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(800)  # Plotly lays out again once the container has its height
+    return context, page
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_lecture_view_fits_the_window_with_play_in_view(browser, app_server, screenshot_dir,
+                                                        width: int, height: int) -> None:
+    context, page = _open_at(browser, f"{app_server.url}/?lecture=1", width, height)
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        landscape = page.evaluate(PLOT_AREAS)[0]
+        assert landscape["bottom"] <= height and landscape["top"] >= 0
+        assert landscape["height"] >= 0.5 * height, landscape  # the map fills the projector
+        assert page.evaluate(PLAY_BOTTOM) <= height
+        leave = page.get_by_role("button", name="Leave lecture mode")
+        box = leave.bounding_box()
+        assert leave.is_visible() and box["y"] + box["height"] <= height
+        page.screenshot(path=str(screenshot_dir / f"lecture_{width}x{height}.png"))
+    finally:
+        context.close()
+
+
+def test_embedded_slide_fits_its_iframe(browser, app_server, screenshot_dir) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 800})
+    page = context.new_page()
+    try:
+        page.set_content(f'<iframe src="{app_server.url}/?lecture=1&embed=true" width="1240" height="640" '
+                         'style="border: 0"></iframe>')
+        frame = page.frame_locator("iframe")
+        frame.locator(IDLE).wait_for(timeout=CHART_TIMEOUT_MS)
+        frame.locator(CHART).first.wait_for(timeout=CHART_TIMEOUT_MS)
+        page.wait_for_timeout(800)
+        inner = page.frames[1]
+        landscape = inner.evaluate(PLOT_AREAS)[0]
+        assert landscape["bottom"] <= 640 and landscape["height"] >= 250, landscape
+        assert inner.evaluate(PLAY_BOTTOM) <= 640
+        page.screenshot(path=str(screenshot_dir / "embed_1240x640.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width, height", [(1400, 900), (1920, 1080), (1280, 720), (390, 844)])
+def test_the_landscape_is_the_largest_chart(browser, app_server, screenshot_dir, width: int,
+                                            height: int) -> None:
+    context, page = _open_at(browser, f"{app_server.url}/", width, height)
+    try:
+        landscape, *others = page.evaluate(PLOT_AREAS)
+        area = landscape["width"] * landscape["height"]
+        assert others and all(area > o["width"] * o["height"] for o in others), (landscape, others)
+        # a real map: at least half the window's smaller side, on every screen
+        assert min(landscape["width"], landscape["height"]) >= 0.5 * min(width, height), landscape
+        page.screenshot(path=str(screenshot_dir / f"playground_{width}x{height}.png"))
+    finally:
+        context.close()
