@@ -35,18 +35,17 @@ import contextlib
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .local_server import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL_APP = Path(__file__).resolve().with_name("minimal_app.py")
@@ -219,20 +218,6 @@ class BenchError(RuntimeError):
 # ------------------------------------------------------------------------------------------------ servers
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 @dataclass
 class Server:
     name: str
@@ -263,7 +248,7 @@ def servers(scripts: dict[str, Path]) -> Iterator[dict[str, Server]]:
     started: dict[str, Server] = {}
     try:
         for name, script in scripts.items():
-            port = _free_port()
+            port = free_port()
             log = tempfile.TemporaryFile(mode="w+b")  # a file: a full pipe would block the server
             handle, send_log = tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")
             os.close(handle)
@@ -275,7 +260,7 @@ def servers(scripts: dict[str, Path]) -> Iterator[dict[str, Server]]:
             started[name] = Server(name, script, f"http://127.0.0.1:{port}", proc, log, send_log)
         deadline = time.monotonic() + HEALTH_DEADLINE_S
         for server in started.values():
-            while not _healthy(server.url):
+            while not healthy(server.url):
                 if server.proc.poll() is not None:
                     raise BenchError(f"the {server.name} server exited with {server.proc.returncode}:\n"
                                      f"{server.output()}")
