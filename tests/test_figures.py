@@ -352,3 +352,39 @@ def test_standalone_html(rosen_series):
     compact = page.replace(" ", "")
     assert "Plotly.newPlot" in page and "Plotly.addFrames" in page  # the frames are shipped with the page
     assert '"name":"200"' in compact and '"name":"0"' in compact  # first and last frame
+
+
+def test_small_multiples_draw_maps_to_scale_and_curves_filling_their_cell():
+    quadratic, six_hump = get_landscape("quadratic"), get_landscape("six_hump_camel")
+    runs = tuple(styled_series([("adam", run("adam", quadratic, steps=20, lr=0.1))]))
+    panels = [Panel("square", quadratic, runs), Panel("2:1", six_hump, ()),
+              Panel("6:1", quadratic, runs, view=((-6.0, 6.0), (-1.0, 1.0))), Panel("curve", X2_SIN, ())]
+    fig = revalidated(small_multiples(panels, columns=2))
+    layout = fig.layout
+    assert layout.yaxis.scaleanchor == "x" and layout.yaxis2.scaleanchor == "x2"
+    assert layout.yaxis3.scaleanchor is None  # more than 3:1 would leave a thin strip
+    assert layout.yaxis4.scaleanchor is None  # f(x) against x has no common unit
+    assert layout.xaxis.constrain == layout.yaxis.constrain == "domain"
+    assert layout.yaxis.constraintoward == "top"  # a shrunk map stays under its title
+    # every title sits on top of its own panel
+    for k, annotation in enumerate(layout.annotations, start=1):
+        xaxis, yaxis = layout[f"xaxis{k if k > 1 else ''}"], layout[f"yaxis{k if k > 1 else ''}"]
+        assert annotation.y == pytest.approx(yaxis.domain[1])
+        assert annotation.x == pytest.approx(sum(xaxis.domain) / 2)
+    # rows are panel_px high (the first holds a square map), titles and tick labels come on top
+    plot = layout.height - layout.margin.t - layout.margin.b
+    assert (layout.yaxis.domain[1] - layout.yaxis.domain[0]) * plot == pytest.approx(380, abs=1)
+    taller = small_multiples(panels, columns=1)
+    assert taller.layout.height > layout.height and all(
+        taller.layout[f"xaxis{k if k > 1 else ''}"].domain == (0, 1) for k in range(1, 5))
+
+
+def test_small_multiples_list_the_runs_first_in_the_legend():
+    runs = styled_series([("first", run("sgd", X2_SIN, steps=5, lr=0.1)),
+                          ("second", run("sgd", X2_SIN, steps=5))])
+    panels = [Panel("a", X2_SIN, (runs[0],)), Panel("b", X2_SIN, (runs[1],))]
+    fig = small_multiples(panels)
+    shown = [(t.legendrank if t.legendrank is not None else 1000, i, t.name)
+             for i, t in enumerate(fig.data) if t.showlegend is not False]
+    assert [name for *_, name in sorted(shown)][:2] == ["first", "second"]
+
