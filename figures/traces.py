@@ -17,7 +17,7 @@ from .raster import LEVELS, colour_bar_trace, landscape_image
 from .sampling import display_rows
 from .series import Series
 from .style import INK, LANDSCAPE_COLORSCALE, FigureStyle
-from .view import Display, View, as_float32, curve, display_for, evaluate, exit_point, landscape_grid
+from .view import Display, View, as_float32, curve, display_for, evaluate, landscape_grid
 
 Trace = dict[str, Any]
 
@@ -176,17 +176,27 @@ def _thinned(n: int, size: float) -> float | np.ndarray:
 
 
 def diverged_trace(landscape: Any, series: Series, drawn: DrawnPath, view: View, style: FigureStyle) -> Trace:
-    """Return the end marker of a diverged run: at its last finite point, or where it left the view."""
+    """Return the end marker (✕) of a diverged run: at its last finite point when that lies in the view,
+    else where the drawn path leaves the view for the last time.
+
+    The last finite point of a run that blows up is often far away (1e9), so it is named in the hover
+    instead of widening the view; the hover also says which of the two places the ✕ marks.
+    """
     dim = landscape.dim
-    path = series.path[: drawn.end]
-    last = path[-1]
-    crossing = exit_point(path[:, :dim], view)
-    text = (f"<b>{_escape(series.label)}</b> diverged at step {series.diverged_at}"
-            f"<br>last finite x = {vector(last)}")
-    point = last
-    if crossing is not None:
-        point, row = crossing
-        text += f"<br>(left the view at step {int(series.trajectory.path_steps[row])})"
+    last = drawn.points[-1]  # the divergence row: the engine holds the run at its last finite point
+    step = series.diverged_at
+    after = "at the start" if step <= 1 else f"after step {step - 1}"
+    text = f"<b>{_escape(series.label)}</b> diverged at step {step}"
+    leaving = last_exit(drawn.points[:, :dim], view)
+    if leaving is None:
+        point = last
+        text += f"<br>✕ = its last finite point {vector(last)}, {after}"
+    else:
+        point, row = leaving
+        text += (f"<br>last finite point {vector(last)}, {after}: outside this view"
+                 "<br>✕ = where its path leaves the view for good")
+        if row > 0:
+            text += f" (steps {int(drawn.steps[row - 1])}→{int(drawn.steps[row])})"
     if dim == 2:
         x, y = [float(point[0])], [float(point[1])]
     else:
@@ -198,6 +208,36 @@ def diverged_trace(landscape: Any, series: Series, drawn: DrawnPath, view: View,
                    "line": {"width": 4 * style.scale, "color": series.colour}},
         "hovertext": [text], "hoverinfo": "text",
     }
+
+
+def last_exit(points: np.ndarray, view: View) -> tuple[np.ndarray, int] | None:
+    """Return where a path leaves ``view`` for the last time, and the row just after that crossing.
+
+    None when the path ends inside the view. A straight segment between two points outside can still
+    cross the view (a run blowing up while jumping from side to side), so every segment is clipped to
+    the window (Liang–Barsky) and the last one that meets it gives the exit. ``points`` is
+    ``(rows, k)`` with ``k ≤ len(view)`` axes checked.
+    """
+    k = points.shape[1]
+    lo = np.array([v[0] for v in view[:k]], dtype=np.float64)
+    hi = np.array([v[1] for v in view[:k]], dtype=np.float64)
+    if np.all((points[-1] >= lo) & (points[-1] <= hi)):
+        return None
+    a, delta = points[:-1], np.diff(points, axis=0)
+    inside = (a >= lo) & (a <= hi)
+    with np.errstate(all="ignore"):
+        t_lo, t_hi = (lo - a) / delta, (hi - a) / delta
+    moving = delta != 0
+    # per axis, the part of the segment (t in [0, 1]) within the window's slab; a segment parallel to
+    # a slab lies all in it or all out of it
+    enter = np.where(moving, np.minimum(t_lo, t_hi), np.where(inside, -np.inf, np.inf))
+    leave = np.where(moving, np.maximum(t_lo, t_hi), np.where(inside, np.inf, -np.inf))
+    t0, t1 = np.maximum(enter.max(axis=1), 0.0), np.minimum(leave.min(axis=1), 1.0)
+    meets = np.flatnonzero(t0 <= t1)
+    if meets.size == 0:  # never in the view (a start outside it): the nearest edge point of the end
+        return np.clip(points[-1], lo, hi), len(points) - 1
+    i = int(meets[-1])
+    return np.clip(a[i] + t1[i] * delta[i], lo, hi), i + 1
 
 
 def start_trace(landscape: Any, series: Sequence[Series], style: FigureStyle, *,

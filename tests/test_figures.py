@@ -352,3 +352,86 @@ def test_standalone_html(rosen_series):
     compact = page.replace(" ", "")
     assert "Plotly.newPlot" in page and "Plotly.addFrames" in page  # the frames are shipped with the page
     assert '"name":"200"' in compact and '"name":"0"' in compact  # first and last frame
+
+
+def test_small_multiples_draw_maps_to_scale_and_curves_filling_their_cell():
+    quadratic, six_hump = get_landscape("quadratic"), get_landscape("six_hump_camel")
+    runs = tuple(styled_series([("adam", run("adam", quadratic, steps=20, lr=0.1))]))
+    panels = [Panel("square", quadratic, runs), Panel("2:1", six_hump, ()),
+              Panel("6:1", quadratic, runs, view=((-6.0, 6.0), (-1.0, 1.0))), Panel("curve", X2_SIN, ())]
+    fig = revalidated(small_multiples(panels, columns=2))
+    layout = fig.layout
+    assert layout.yaxis.scaleanchor == "x" and layout.yaxis2.scaleanchor == "x2"
+    assert layout.yaxis3.scaleanchor is None  # more than 3:1 would leave a thin strip
+    assert layout.yaxis4.scaleanchor is None  # f(x) against x has no common unit
+    assert layout.xaxis.constrain == layout.yaxis.constrain == "domain"
+    assert layout.yaxis.constraintoward == "top"  # a shrunk map stays under its title
+    # every title sits on top of its own panel
+    for k, annotation in enumerate(layout.annotations, start=1):
+        xaxis, yaxis = layout[f"xaxis{k if k > 1 else ''}"], layout[f"yaxis{k if k > 1 else ''}"]
+        assert annotation.y == pytest.approx(yaxis.domain[1])
+        assert annotation.x == pytest.approx(sum(xaxis.domain) / 2)
+    # rows are panel_px high (the first holds a square map), titles and tick labels come on top
+    plot = layout.height - layout.margin.t - layout.margin.b
+    assert (layout.yaxis.domain[1] - layout.yaxis.domain[0]) * plot == pytest.approx(380, abs=1)
+    taller = small_multiples(panels, columns=1)
+    assert taller.layout.height > layout.height and all(
+        taller.layout[f"xaxis{k if k > 1 else ''}"].domain == (0, 1) for k in range(1, 5))
+
+
+def test_small_multiples_list_the_runs_first_in_the_legend():
+    runs = styled_series([("first", run("sgd", X2_SIN, steps=5, lr=0.1)),
+                          ("second", run("sgd", X2_SIN, steps=5))])
+    panels = [Panel("a", X2_SIN, (runs[0],)), Panel("b", X2_SIN, (runs[1],))]
+    fig = small_multiples(panels)
+    shown = [(t.legendrank if t.legendrank is not None else 1000, i, t.name)
+             for i, t in enumerate(fig.data) if t.showlegend is not False]
+    assert [name for *_, name in sorted(shown)][:2] == ["first", "second"]
+
+
+def test_divergence_marker_where_the_path_leaves_the_view_for_good():
+    # SGD at lr 0.01 on Rosenbrock leaves through the bottom edge, crosses the view again and leaves
+    # through the left edge before blowing up to about -1.5e9 at step 6
+    series = styled_series([("sgd", run("sgd", ROSENBROCK, steps=200, lr=0.01))])
+    fig = revalidated(landscape_figure(ROSENBROCK, series, animate=False))
+    (marker,) = by_name(fig, "sgd diverged")
+    (x_lo, x_hi), (y_lo, y_hi) = ROSENBROCK.bounds
+    assert marker.x[0] == pytest.approx(x_lo) and y_lo < marker.y[0] < y_hi  # the left edge
+    hover = marker.hovertext[0]
+    assert "diverged at step 6" in hover and "last finite point (−1.457e+09, 1.02e+06), after step 5" in hover
+    assert "outside this view" in hover and "leaves the view for good (steps 2→3)" in hover
+    # no drawn segment after that crossing comes back into the view
+    path = by_name(fig, "sgd")[0]
+    points = np.column_stack([path.x, path.y])[3:]
+    t = np.linspace(0, 1, 2001)[:, None]
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        samples = a + t * (b - a)
+        inside = ((samples[:, 0] > x_lo) & (samples[:, 0] < x_hi) & (samples[:, 1] > y_lo)
+                  & (samples[:, 1] < y_hi))
+        assert not inside.any()
+
+
+def test_divergence_marker_at_the_last_finite_point_when_it_is_in_view():
+    quadratic = get_landscape("quadratic")
+    series = styled_series([("sgd", run("sgd", quadratic, steps=20, lr=1e10))])  # blows up at step 1
+    fig = revalidated(landscape_figure(quadratic, series, animate=False))
+    (marker,) = by_name(fig, "sgd diverged")
+    assert (marker.x[0], marker.y[0]) == pytest.approx(tuple(quadratic.start))
+    assert "diverged at step 1" in marker.hovertext[0]
+    assert "✕ = its last finite point" in marker.hovertext[0] and "at the start" in marker.hovertext[0]
+
+
+def test_last_exit_of_a_path_jumping_across_the_view():
+    from figures.traces import last_exit
+
+    view = ((-1.0, 1.0), (-1.0, 1.0))
+    assert last_exit(np.array([[0.0, 0.0], [0.5, 0.5]]), view) is None
+    # from (0, 0) out to the right, across the whole view to the left, then far away to the left
+    point, row = last_exit(np.array([[0.0, 0.0], [3.0, 0.0], [-3.0, 0.0], [-1e9, 5.0]]), view)
+    assert point == pytest.approx([-1.0, 0.0]) and row == 2
+    # a jump from the right to the top-left passes through the view and leaves it through the top
+    point, row = last_exit(np.array([[0.0, 0.0], [2.0, 0.0], [-2.0, 2.0]]), view)
+    assert row == 2 and point == pytest.approx([0.0, 1.0])
+    # one axis (1-D paths on a curve)
+    point, row = last_exit(np.array([[5.0], [-5.0], [50.0]]), ((-3.0, 3.0),))
+    assert point == pytest.approx([3.0]) and row == 2

@@ -22,6 +22,62 @@ from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots
 
 #: Compare's tolerance for "steps to reach" in its results table.
 TOLERANCE = 1e-6
+#: Panels per row on a computer screen: two keep a map 360–380 px wide from a 1280 px window with the
+#: sidebar to a full-HD one (three would leave about 250 px at 1400 px, curves too).
+COLUMNS = 2
+#: A panel's height in px on a phone, where the panels go one per row.
+PHONE_PANEL_PX = 330
+#: What the captions say about the panels' axes and the divergence marker (figures.traces.diverged_trace).
+AXES_NOTE = "Both axes of a map have the same scale, so a narrow valley looks narrow."
+DIVERGENCE_NOTE = ("✕ ends a run that diverged: at its last finite point, or, when that point lies outside "
+                   "the panel, where the path leaves the panel for good; hover over ✕ for the step it "
+                   "diverged at and its last finite point.")
+#: The results table's row height in px (Streamlit's dataframe rows and header are 35 px).
+TABLE_ROW_PX = 35
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it runs on a phone, where the page is one narrow column.
+
+    Streamlit does not tell a script the window's width, and one Plotly figure cannot rearrange its
+    panels by itself; a phone's browser says "Mobi" in its user agent (MDN's test for a phone), and
+    Chromium-based ones also send ``Sec-CH-UA-Mobile: ?1``.
+    """
+    headers = st.context.headers
+    return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile", "") == "?1"
+
+
+def _grid(panels: list[Panel], view: View) -> object:
+    """The small multiples as shown: two panels per row, or one per row on a phone."""
+    if on_a_phone():
+        return small_multiples(panels, columns=1, style=view.style, panel_px=PHONE_PANEL_PX)
+    return small_multiples(panels, columns=COLUMNS, style=view.style)
+
+
+def _results(table: pd.DataFrame) -> None:
+    """The results table: every row without inner scrolling, how each run ended right after its name.
+
+    So that it fits a laptop's page without scrolling sideways, the long headers get short labels (the
+    full wording is their help), and the final f is left out where every row has its gap f − f*: the
+    gap is what compares across landscapes, and the learning-rate panels' titles give f.
+    """
+    first = [c for c in ("landscape", "optimizer", "outcome") if c in table.columns]
+    table = table[first + [c for c in table.columns if c not in first]]
+    if "f − f*" in table.columns and table["f − f*"].notna().all():
+        table = table.drop(columns="final f")
+    config = {
+        "f − f*": st.column_config.Column(
+            help="How far the final f is from the best known value f* (0 at the global optimum)."),
+        "distance to optimum": st.column_config.Column(
+            "‖x − x*‖", help="Distance from the final point to the nearest known optimum."),
+    }
+    steps = [c for c in table.columns if c.startswith("steps to ")]
+    for column in steps:  # "steps to f − f* ≤ 1e-06"; landscapes without a known optimum use ‖∇f‖
+        reached = column.removeprefix("steps to ")
+        label = "steps to ε" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
+        config[column] = st.column_config.Column(label, help=f"The first step where {reached} (— if never).")
+    st.dataframe(display_table(table), hide_index=True, width="stretch", column_config=config,
+                 height=TABLE_ROW_PX * (len(table) + 1) + 3)
 
 
 def _sidebar(settings: Comparison) -> None:
@@ -85,25 +141,26 @@ def _body(view: View) -> None:
         if list_emptied(settings, "landscapes", COMPARE.prefix):
             st.info("Pick at least one landscape in the sidebar.")
         panels, runs, tables = _landscape_panels(settings)
-        figure = small_multiples(panels, columns=min(3, len(panels)), style=style)
+        figure = _grid(panels, view)
         chart(figure, "cmp.grid")
         st.caption("Each panel is one landscape with every optimizer's path from that landscape's default "
-                   "start (○); stars mark the known optima, ✕ a divergence.")
+                   f"start (○); stars mark the known optima. {AXES_NOTE} {DIVERGENCE_NOTE}")
         st.subheader("Results")
-        st.dataframe(display_table(pd.concat(tables, ignore_index=True)), hide_index=True, width="stretch")
+        _results(pd.concat(tables, ignore_index=True))
     else:
         if list_emptied(settings, "learning_rates", COMPARE.prefix):
             st.info("Pick at least one learning rate in the sidebar.")
         panels, runs, table, (landscape, series) = _lr_panels(settings)
         st.markdown(f"**{settings.slots[0].title}** on **{landscape.title}**, {settings.run.steps} steps")
-        figure = small_multiples(panels, columns=min(4, len(panels)), style=style)
+        figure = _grid(panels, view)
         chart(figure, "cmp.grid")
+        notes = [AXES_NOTE, DIVERGENCE_NOTE] if landscape.dim == 2 else [DIVERGENCE_NOTE]
         st.caption("One panel per learning rate, same start and steps: too small crawls, too large "
-                   "oscillates or diverges (✕).")
+                   f"oscillates or diverges. {' '.join(notes)}")
         chart(loss_figure(landscape, series, style=style), "cmp.loss")
         st.caption("Loss against step for every learning rate.")
         st.subheader("Results")
-        st.dataframe(display_table(table), hide_index=True, width="stretch")
+        _results(table)
     for slot in runs:
         if slot.error:
             st.error(slot.error)
