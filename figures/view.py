@@ -125,29 +125,3 @@ def padded_range(values: np.ndarray, pad: float = 0.05) -> tuple[float, float]:
     lo, hi = float(finite.min()), float(finite.max())
     span = hi - lo if hi > lo else max(1.0, abs(lo))
     return (lo - pad * span, hi + pad * span)
-
-
-def exit_point(points: np.ndarray, view: View) -> tuple[np.ndarray, int] | None:
-    """Return where a path first leaves ``view`` (the crossing of the window's edge) and that row.
-
-    None when every point lies inside. ``points`` is ``(rows, k)`` with ``k ≤ len(view)`` axes checked.
-    """
-    k = points.shape[1]
-    lo = np.array([v[0] for v in view[:k]])
-    hi = np.array([v[1] for v in view[:k]])
-    inside = np.all((points >= lo) & (points <= hi), axis=1)
-    outside = np.flatnonzero(~inside)
-    if outside.size == 0:
-        return None
-    row = int(outside[0])
-    if row == 0:
-        return points[0].copy(), 0
-    a, b = points[row - 1], points[row]
-    t = 1.0
-    with np.errstate(all="ignore"):
-        for d in range(k):
-            edge = hi[d] if b[d] > hi[d] else lo[d] if b[d] < lo[d] else None
-            if edge is not None and b[d] != a[d]:
-                t = min(t, (edge - a[d]) / (b[d] - a[d]))
-    crossing = a + max(0.0, t) * (b - a)
-    return np.clip(crossing, lo, hi), row

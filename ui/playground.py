@@ -44,7 +44,9 @@ def _divergence_notes(runs: list[SlotRun]) -> None:
             st.error(slot.error)
         elif slot.trajectory.diverged[0]:
             st.warning(f"**{slot.label}** diverged at step {int(slot.trajectory.diverged_at[0])}: the step "
-                       "size is too large here. Its path ends (✕) at the last finite point.")
+                       "size is too large here. Its path ends at ✕: its last finite point, or where it "
+                       "leaves the view for good when that point is far outside (hover over ✕ for where "
+                       "it went).")
 
 
 def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
