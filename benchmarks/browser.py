@@ -594,24 +594,21 @@ def _measure(path: str, repeats: int) -> dict:
         except PlaywrightError as error:
             first_line = str(error).splitlines()[0]
             raise BenchError(f"could not start Chromium at {CHROMIUM}: {first_line}") from None
-        try:
+        def load_both(case: str, timeout_ms: int) -> None:
+            """One load of each app in a fresh tab (alternating, so load changes hit both)."""
             for name in ("minimal", "real"):
                 tab = Tab(browser, running[name], problems)
                 try:
-                    sample = tab.open(paths[name], FIRST_LOAD_TIMEOUT_MS)
-                    results["first ever load"][name].append(sample)
-                    _progress("first load", name, sample)
+                    sample = tab.open(paths[name], timeout_ms)
+                    results[case][name].append(sample)
+                    _progress(case, name, sample)
                 finally:
                     tab.close()
+
+        try:
+            load_both("first ever load", FIRST_LOAD_TIMEOUT_MS)
             for _ in range(repeats):
-                for name in ("minimal", "real"):
-                    tab = Tab(browser, running[name], problems)
-                    try:
-                        sample = tab.open(paths[name], LOAD_TIMEOUT_MS)
-                        results["cold link"][name].append(sample)
-                        _progress("cold link", name, sample)
-                    finally:
-                        tab.close()
+                load_both("cold link", LOAD_TIMEOUT_MS)
             tabs = {name: Tab(browser, running[name], problems) for name in ("minimal", "real")}
             try:
                 for name, tab in tabs.items():
