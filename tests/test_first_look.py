@@ -21,7 +21,9 @@ def test_the_landing_page_invites_and_shows_the_presets() -> None:
     assert [e.proto.expanded for e in slots] == [True, False, False]
     assert not _expander(at, "Gradient noise").proto.expanded
     at.slider(key="pg.steps").set_value(100).run()
-    assert not _expander(at, "Presets").proto.expanded  # out of the way once the user has started
+    assert _expander(at, "Presets").proto.expanded  # no jump in the sidebar once the user has started
+    linked = open_app({"steps": "100"})  # a shared link opens on its figure, presets folded
+    assert not _expander(linked, "Presets").proto.expanded
 
 
 def test_a_loaded_preset_keeps_its_explanation_until_a_setting_changes() -> None:

@@ -92,7 +92,7 @@ def run_page(page: Page, sidebar: Callable[[Any], None], heading: Callable[[View
     encoded = encode(page, settings)
     with st.sidebar:
         presets_section(presets_for(page), lambda query: load_query(page, query),
-                        expanded=settings == page.default())
+                        expanded=memory.presets_open(settings == page.default()))
         sidebar(settings)
         st.button("Reset to defaults", key=f"{page.prefix}.reset", on_click=load_query, args=(page, {}),
                   icon="🔄", type="tertiary")

@@ -19,13 +19,15 @@ def push_state(state: Mapping[str, Any]) -> None:
 class PageMemory:
     """A page's memory in the session: its settings, the link notices, and whether the link was read.
 
-    Keys are ``<page name>.settings``, ``.notices`` and ``.url``; nothing else in the app spells them.
+    Keys are ``<page name>.settings``, ``.notices``, ``.url`` and ``.presets_open``; nothing else in the
+    app spells them.
     """
 
     def __init__(self, page: Page) -> None:
         self._settings = f"{page.name}.settings"
         self._notices = f"{page.name}.notices"
         self._url = f"{page.name}.url"
+        self._presets = f"{page.name}.presets_open"
 
     @property
     def settings(self) -> Any | None:
@@ -47,6 +49,11 @@ class PageMemory:
     def link_read(self) -> bool:
         """True once this session has read the page's link (after that the widgets are the truth)."""
         return self._url in st.session_state
+
+    def presets_open(self, landing: bool) -> bool:
+        """Whether the presets start open: on a first view of the page's defaults (the landing
+        page), decided once per session, so the sidebar never jumps under the user's pointer."""
+        return st.session_state.setdefault(self._presets, landing)
 
     def remember_link(self, encoded: Mapping[str, str]) -> None:
         st.session_state[self._url] = dict(encoded)
