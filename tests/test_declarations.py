@@ -230,3 +230,23 @@ def test_every_declared_widget_has_a_control(page) -> None:
             except KeyError:
                 pass
     assert wanted - found == set()
+
+
+@st.composite
+def _garbage_links(draw, page) -> dict[str, str]:
+    """Links a person could paste: known keys (and slot keys) with any text, plus unknown keys."""
+    keys = _link_keys(page.settings_type) + ["opt", "o1.lr", "o2.betas", "o3.inner", "o9.momentum", "zzz"]
+    odd = ["nan", "inf", "-1e400", "1e-400", "0", ",", "1,2,3", "adam,,sgd", "lookahead", "9" * 400]
+    text = st.one_of(st.text(max_size=30), st.sampled_from(odd))
+    return draw(st.dictionaries(st.sampled_from(keys), text, max_size=8))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_any_link_decodes_to_settings_that_round_trip(page, data) -> None:
+    """A link never raises; what it gives is a valid page whose own link reproduces it silently."""
+    decoded = decode(page, data.draw(_garbage_links(page)))
+    assert all(len(notice) < 400 for notice in decoded.notices)
+    again = decode(page, encode(page, decoded.settings))
+    assert again.notices == [] and again.settings == decoded.settings
