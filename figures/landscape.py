@@ -24,7 +24,8 @@ LECTURE_LEGEND_BAND = 0.33
 
 def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                      view: View | None = None, grid: tuple | None = None, animate: bool = True,
-                     max_points: int = 1000, max_frames: int = 120, equal_aspect: bool = True) -> go.Figure:
+                     max_points: int = 1000, max_frames: int = 120, equal_aspect: bool = True,
+                     start_picker: int = 0) -> go.Figure:
     """Return the landscape with every series' path, start, optima, saddles and divergence marked.
 
     Args:
@@ -40,6 +41,9 @@ def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureS
         equal_aspect: one unit is as long on both axes (2-D, unless the window is more than 3:1), so
             contours and gradient arrows keep their true angles; the plot is then square-ish and
             centred, with white space beside it in a wide container.
+        start_picker: in 2-D, a grid of this many × this many invisible points over the window, the
+            first trace: a page that listens to point selections learns where the user clicked
+            (Plotly reports clicks on points only, not on the map image).
     """
     series = list(series)
     view = view_window(landscape, series) if view is None else view
@@ -49,6 +53,8 @@ def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureS
     images: list[dict] = []
     data = panel_traces(landscape, series, view, style, grid=grid, max_points=max_points,
                         images=images if animated else None)
+    if start_picker and landscape.dim == 2:
+        data.insert(0, picker_trace(view, start_picker))
     layout = style_layout(style)
     layout.update(_axes(landscape, view, grid, equal_aspect))
     if style.lecture and landscape.dim == 2:
@@ -69,6 +75,15 @@ def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureS
         layout.update(sliders=animation.sliders, updatemenus=animation.updatemenus)
         layout["margin"] = layout["margin"] | {"b": 20}
     return assemble(data, layout, frames)
+
+
+def picker_trace(view: View, count: int) -> dict[str, Any]:
+    """Invisible, clickable points on a ``count`` × ``count`` grid over ``view`` (no hover label)."""
+    (x_lo, x_hi), (y_lo, y_hi) = view
+    xs, ys = np.meshgrid(np.linspace(x_lo, x_hi, count), np.linspace(y_lo, y_hi, count))
+    return {"type": "scatter", "x": xs.ravel().astype(np.float32), "y": ys.ravel().astype(np.float32),
+            "mode": "markers", "name": "click to start here", "showlegend": False, "hoverinfo": "none",
+            "marker": {"size": 10, "opacity": 0, "color": "black"}}
 
 
 def _axes(landscape: Any, view: View, grid: tuple | None, equal_aspect: bool) -> dict[str, Any]:

@@ -36,6 +36,11 @@ class Playground:
         HyperParam("surface", False, "Draw the landscape as a 3-D surface too, with the paths on it.",
                    kind="bool", label="3-D surface view"),
         widget="toggle", shown=lambda page: page.run.build_landscape().dim == 2))
+    pick_start: bool = declared(Setting(
+        HyperParam("pick", False, "A click on the map then starts every optimizer there (a click on a "
+                   "path starts them from that point). Off, hovering over the paths is easier.",
+                   kind="bool", label="Click on the map to set the start"),
+        widget="toggle", shown=lambda page: page.run.build_landscape().dim == 2))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ lecture mode on the page."""
 from __future__ import annotations
 
 from scenarios.presets import PRESETS_BY_KEY
-from tests.test_app import assert_clean, open_app
+from tests.test_app import assert_clean, charts, open_app
 
 
 def _expander(at, label_start: str):
@@ -45,3 +45,24 @@ def test_lecture_mode_has_a_visible_way_out() -> None:
     at = open_app({"lecture": "1"})
     assert [b.key for b in at.main.button if b.key == "leave_lecture"] == ["leave_lecture"]
     assert not [b for b in at.sidebar.button if b.key == "leave_lecture"]
+
+
+def test_a_click_selection_becomes_a_rounded_start() -> None:
+    from ui.playground import picked_start
+
+    bounds = ((-2.0, 2.0), (-1.0, 3.0))
+    click = {"selection": {"points": [{"x": 1.100000023841858, "y": -0.3999999761581421, "curve_number": 0}]}}
+    assert picked_start(click, bounds) == (1.1, -0.4)
+    assert picked_start({"selection": {"points": []}}, bounds) is None
+    assert picked_start(None, bounds) is None
+
+
+def test_the_start_picker_is_off_by_default_and_a_declared_setting() -> None:
+    at = open_app()
+    assert not at.toggle(key="pg.pick").value
+    figure = charts(at)[0]
+    assert not any(t.get("name") == "click to start here" for t in figure["data"])
+    at.toggle(key="pg.pick").set_value(True).run()
+    assert_clean(at)
+    assert at.query_params["pick"] == "1"
+    assert any(t.get("name") == "click to start here" for t in charts(at)[0]["data"])

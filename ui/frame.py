@@ -68,7 +68,7 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
                 "responsive": True}
 
 
-def chart(fig: Any, key: str, height: str | None = None) -> None:
+def chart(fig: Any, key: str, height: str | None = None, on_select: Any = "ignore") -> None:
     """Draw a figure with its own template (as exported), full width.
 
     ``height`` is a CSS height for a figure that leaves its own to the page (``FigureStyle(height=None)``),
@@ -84,7 +84,8 @@ def chart(fig: Any, key: str, height: str | None = None) -> None:
                 f"{box}, {box} [data-testid='stPlotlyChart'], {box} .js-plotly-plot, {box} .plot-container, "
                 f"{box} .svg-container "
                 f"{{ height: {height} !important; }}</style>")
-    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG)
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG, on_select=on_select,
+                    selection_mode="points")
 
 
 def show_notices(notices: list[str]) -> None:

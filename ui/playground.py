@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -15,15 +19,17 @@ from figures import (
     styled_series,
     surface_figure,
 )
+from scenarios.fields import declarations
 from scenarios.pages import PLAYGROUND, Playground
 from scenarios.results import SlotRun, display_table, results_table, state_table, trajectories_csv
-from scenarios.settings import OptimizerChoice, slot_labels
+from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
 
 from .cache import slot_runs
 from .controls import declared_controls
 from .frame import chart
 from .page import View, run_page
 from .sidebar import run_options, slots_section
+from .state import push_state
 
 
 def _sidebar(settings: Playground) -> None:
@@ -63,6 +69,36 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
             st.caption(f"{spec.paper}" + (f" ({spec.year})" if spec.year else ""))
             if spec.notes:
                 st.caption(spec.notes)
+
+
+#: The landscape chart's key; a click on it arrives in ``st.session_state[LANDSCAPE_CHART]``.
+LANDSCAPE_CHART = "pg.landscape_chart"
+#: Clickable points per side of the map when "click to set the start" is on (a 1% grid of the window).
+PICKER_POINTS = 101
+
+
+def picked_start(selection: Any, bounds: Sequence[Sequence[float]]) -> tuple[float, float] | None:
+    """The point a click selected (Streamlit's Plotly selection state), rounded to the map's grid.
+
+    None when nothing with coordinates was selected. Rounded to a thousandth of the window's width,
+    so a start set by a click reads as ``1.25, -0.5``, not as the float32 of a grid point.
+    """
+    points = ((selection or {}).get("selection") or {}).get("points") or []
+    for point in points:
+        x, y = point.get("x"), point.get("y")
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)):
+            width = max(hi - lo for lo, hi in bounds)
+            decimals = max(0, math.ceil(-math.log10(width / 1000)))
+            return round(float(x), decimals) + 0.0, round(float(y), decimals) + 0.0
+    return None
+
+
+def _start_from_click(bounds: Sequence[Sequence[float]]) -> None:
+    """A click on the map: every optimizer starts there (the start widgets take the point)."""
+    point = picked_start(st.session_state.get(LANDSCAPE_CHART), bounds)
+    if point is not None:
+        start = dict(declarations(RunSettings))["start"]
+        push_state({start.widget_key(PLAYGROUND.prefix, k): v for k, v in enumerate(point)})
 
 
 def _landscape_height(dim: int, lecture: bool) -> str:
@@ -110,13 +146,19 @@ def _body(view: View) -> None:
         main, side = st.columns([2, 1], gap="medium")
         loss_column = second_column = side
     with main:
-        figure = landscape_figure(landscape, series, style=sized_by_page)
-        chart(figure, "pg.landscape_chart", height=_landscape_height(landscape.dim, view.lecture))
+        picking = settings.pick_start and landscape.dim == 2
+        figure = landscape_figure(landscape, series, style=sized_by_page,
+                                  start_picker=PICKER_POINTS if picking else 0)
+        chart(figure, LANDSCAPE_CHART, height=_landscape_height(landscape.dim, view.lecture),
+              on_select=partial(_start_from_click, landscape.bounds) if picking else "ignore")
         st.caption(("Contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
                     "Contour of f" if landscape.dim == 2 else "The curve f(x)")
                    + " with each optimizer's path from the start (○) toward the known optima (★). "
                    "Press ▶ or drag the step slider: arrows show the direction of −∇f (fixed length) "
-                   "and the actual update.")
+                   "and the actual update."
+                   + (" Click on the map to start every optimizer there." if picking else
+                      " To set the start by clicking on the map, turn on “Click on the map to set the start” "
+                      "in the sidebar." if landscape.dim == 2 else ""))
     with loss_column:
         chart(loss_figure(landscape, series, style=sized_by_page), "pg.loss_chart", height=curves_height)
         st.caption("Loss against step: the gap f − f* to the best known value, on a log scale."

@@ -82,3 +82,36 @@ def test_the_landscape_is_the_largest_chart(browser, app_server, screenshot_dir,
         page.screenshot(path=str(screenshot_dir / f"playground_{width}x{height}.png"))
     finally:
         context.close()
+
+
+#: The landscape's axis ranges and its drawing area on the page.
+MAP_FRAME = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  return {x: gd._fullLayout.xaxis.range, y: gd._fullLayout.yaxis.range,
+          left: r.left, top: r.top, width: r.width, height: r.height};
+}"""
+
+
+def test_a_click_on_the_map_sets_the_start(page, app_server) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    page.goto(f"{app_server.url}/?landscape=quadratic&pick=1")
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(800)
+    frame = page.evaluate(MAP_FRAME)
+    fx, fy = 0.75, 0.3  # right of and above the centre, away from the default start (lower left)
+    page.mouse.click(frame["left"] + fx * frame["width"], frame["top"] + fy * frame["height"])
+    page.wait_for_function("() => location.search.includes('start=')", timeout=20_000)
+    page.wait_for_selector(IDLE)
+    start = [float(v) for v in parse_qs(urlparse(page.url).query)["start"][0].split(",")]
+    (x_lo, x_hi), (y_lo, y_hi) = frame["x"], frame["y"]
+    expected = (x_lo + fx * (x_hi - x_lo), y_hi - fy * (y_hi - y_lo))
+    step = (x_hi - x_lo) / 100  # the clickable grid's spacing
+    assert max(abs(start[0] - expected[0]), abs(start[1] - expected[1])) <= 1.5 * step, (start, expected)
+    # the optimizers now start there: every path begins at the new start
+    first = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData"
+                          ".filter(t => (t.mode || '').includes('lines') && /lr=/.test(t.name || '')"
+                          " && !t.name.includes(':')).map(t => [t.x[0], t.y[0]])")
+    assert first and all(abs(x - start[0]) < 1e-6 and abs(y - start[1]) < 1e-6 for x, y in first), first
