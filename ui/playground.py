@@ -73,8 +73,9 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
 
 #: The landscape chart's key; a click on it arrives in ``st.session_state[LANDSCAPE_CHART]``.
 LANDSCAPE_CHART = "pg.landscape_chart"
-#: Clickable points per side of the map when "click to set the start" is on (a 1% grid of the window).
-PICKER_POINTS = 101
+#: Clickable points per side of the map when "click to set the start" is on: a grid about 11 px apart on
+#: a 450 px map (26 KB of the page; a finer one costs bytes on every change).
+PICKER_POINTS = 41
 
 
 def picked_start(selection: Any, bounds: Sequence[Sequence[float]]) -> tuple[float, float] | None:
