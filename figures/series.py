@@ -9,7 +9,7 @@ import numpy as np
 
 from optimizers import Trajectory
 
-from .style import MARKERS, PALETTE
+from .style import COLOUR_NAMES, MARKERS, PALETTE
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,17 @@ class Series:
         return {name: np.asarray(values)[:, 0, :] for name, values in self.trajectory.state.items()}
 
 
-def styled_series(items: Sequence[tuple[str, Trajectory]]) -> list[Series]:
-    """Return one :class:`Series` per ``(label, trajectory)``, with palette colours and markers in order."""
+def styled_series(items: Sequence[tuple[str, Trajectory]],
+                  colours: Sequence[str | None] = ()) -> list[Series]:
+    """Return one :class:`Series` per ``(label, trajectory)``, with palette colours and markers in order.
+
+    ``colours`` may name a palette colour per item (:data:`figures.style.COLOUR_NAMES`); an item
+    without one (None, or beyond the list) takes the palette colour of its position.
+    """
+    named = dict(zip(COLOUR_NAMES, PALETTE, strict=True))
     return [
-        Series(label, trajectory, PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)])
+        Series(label, trajectory,
+               named.get(colours[i] if i < len(colours) else None, PALETTE[i % len(PALETTE)]),
+               MARKERS[i % len(MARKERS)])
         for i, (label, trajectory) in enumerate(items)
     ]

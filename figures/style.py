@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 #: Okabe–Ito colours, safe for the common forms of colour blindness. The yellow #F0E442 is replaced by
 #: Tol's wine #882255: yellow lines vanish on a white background and on the light landscape colours.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#000000")
+#: The palette's colours by name, for a menu and a link (``o2.color=green``).
+COLOUR_NAMES = ("blue", "vermillion", "green", "pink", "orange", "sky blue", "wine", "black")
 #: One symbol per series, so paths stay distinguishable in greyscale print-outs too.
 MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -418,8 +418,9 @@ class Slots:
         for i, number in enumerate(numbers):
             prefix = f"o{number}."
             slot = self.baseline(names, defaults, i)
-            slots.append(slot.resolved(
-                lambda p, current, prefix=prefix: reader.value(prefix + p.name, p, current)))
+            slot = slot.resolved(lambda p, current, prefix=prefix: reader.value(prefix + p.name, p, current))
+            colour = reader.value(prefix + self.colour.name, self.colour, slot.colour)
+            slots.append(replace(slot, colour=colour))
         values[attr] = tuple(slots)
 
     def encode(self, attr: str, values: Mapping[str, Any], base: Baseline, out: dict[str, str]) -> None:
@@ -428,11 +429,14 @@ class Slots:
         if names != tuple(d.name for d in defaults):
             out[self.key] = ",".join(names)
         for i, slot in enumerate(slots):
-            reference = dict(self.baseline(names, defaults, i).hyper)
+            baseline = self.baseline(names, defaults, i)
+            reference = dict(baseline.hyper)
             for param in slot.params:
                 value = slot.value(param.name)
                 if value != reference.get(param.name, param.default):
                     out[f"o{i + 1}.{param.name}"] = format_value(param, value)
+            if slot.colour != baseline.colour:
+                out[f"o{i + 1}.{self.colour.name}"] = slot.colour
 
     @staticmethod
     def name_key(prefix: str, index: int) -> str:
@@ -443,6 +447,17 @@ class Slots:
         return f"{prefix}.s{index + 1}.{name}.{param}"
 
     @staticmethod
+    def colour_key(prefix: str, index: int) -> str:
+        return f"{prefix}.s{index + 1}.color"
+
+    @property
+    def colour(self) -> HyperParam:
+        """The declaration of a slot's colour (``oK.color``)."""
+        from .settings import COLOUR
+
+        return COLOUR
+
+    @staticmethod
     def count_key(prefix: str) -> str:
         return f"{prefix}.slot_count"
 
@@ -451,6 +466,7 @@ class Slots:
         out[self.count_key(prefix)] = len(slots)
         for i, slot in enumerate(slots):
             out[self.name_key(prefix, i)] = slot.name
+            out[self.colour_key(prefix, i)] = slot.colour
             for param in slot.params:
                 key = self.param_key(prefix, i, slot.name, param.name)
                 out.update(kind_of(param).widget_values(param, key, slot.value(param.name)))
@@ -461,8 +477,10 @@ class Slots:
 
         name = state[self.name_key(prefix, index)]
         base = previous if previous is not None and previous.name == name else OptimizerChoice.of(name)
-        return base.resolved(lambda p, current: kind_of(p).read_widgets(
-            p, self.param_key(prefix, index, name, p.name), state, current))
+        kept = previous.colour if previous is not None else self.colour.default
+        colour = state.get(self.colour_key(prefix, index), kept)
+        return replace(base.resolved(lambda p, current: kind_of(p).read_widgets(
+            p, self.param_key(prefix, index, name, p.name), state, current)), colour=colour)
 
     def read_all(self, prefix: str, state: Mapping[str, Any], previous: tuple = ()) -> tuple:
         count = int(state.get(self.count_key(prefix), len(previous)))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from figures.style import COLOUR_NAMES
 from landscapes import LANDSCAPES, get_landscape
 from optimizers import OPTIMIZERS, SCHEDULES, HyperParam, OptimizerSpec
 
@@ -52,12 +53,19 @@ def concrete_spec(spec: OptimizerSpec, hyper: dict[str, Any] | None = None) -> O
     return spec if spec.specialize is None else spec.specialize(dict(hyper or {}))
 
 
+#: A slot's colour: "auto" (the palette colour of its place) or a palette colour by name.
+COLOUR = HyperParam("color", "auto", "The colour of this optimizer's path and curves (its marker symbol "
+                    "stays, so paths remain apart in greyscale too)", kind="choice",
+                    choices=("auto",) + COLOUR_NAMES, label="colour")
+
+
 @dataclass(frozen=True)
 class OptimizerChoice:
-    """One optimizer with every hyperparameter set (in the order of its spec)."""
+    """One optimizer with every hyperparameter set (in the order of its spec), and its slot's colour."""
 
     name: str
     hyper: ParamValues
+    colour: str = "auto"
 
     @classmethod
     def of(cls, name: str, **overrides: Any) -> OptimizerChoice:
@@ -89,7 +97,7 @@ class OptimizerChoice:
         """The same choice with some hyperparameters changed (a new ``inner`` re-derives the set)."""
         values = dict(self.hyper) | changes
         params = effective_params(self.spec, values)
-        return OptimizerChoice(self.name, tuple((p.name, values.get(p.name, p.default)) for p in params))
+        return replace(self, hyper=tuple((p.name, values.get(p.name, p.default)) for p in params))
 
     def resolved(self, read: Callable[[HyperParam, Any], Any]) -> OptimizerChoice:
         """This choice with every hyperparameter as ``read(param, current value)`` gives it.

@@ -123,10 +123,12 @@ def _value(param: HyperParam) -> st.SearchStrategy:
 
 
 @st.composite
-def _choice(draw, name: str) -> OptimizerChoice:
-    """An optimizer with every hyperparameter drawn from its declaration (a wrapper's own first)."""
+def _choice(draw, name: str, colour: HyperParam) -> OptimizerChoice:
+    """An optimizer with every hyperparameter drawn from its declaration (a wrapper's own first),
+    and its slot's colour."""
     choice = OptimizerChoice.of(name)
-    return choice.resolved(lambda p, current: draw(_value(p)))
+    drawn = choice.resolved(lambda p, current: draw(_value(p)))
+    return dataclasses.replace(drawn, colour=draw(_value(colour)))
 
 
 @st.composite
@@ -154,7 +156,7 @@ def declared_settings(draw, cls: type, default: Any) -> Any:
         elif isinstance(declaration, Slots):
             names = draw(st.lists(st.sampled_from(sorted(OPTIMIZERS)), min_size=1,
                                   max_size=declaration.max_slots))
-            values[attr] = tuple(draw(_choice(name)) for name in names)
+            values[attr] = tuple(draw(_choice(name, declaration.colour)) for name in names)
         elif isinstance(declaration, Nested):
             values[attr] = draw(declared_settings(hints[attr], values[attr]))
     return cls(**values)

@@ -66,3 +66,18 @@ def test_the_start_picker_is_off_by_default_and_a_declared_setting() -> None:
     assert_clean(at)
     assert at.query_params["pick"] == "1"
     assert any(t.get("name") == "click to start here" for t in charts(at)[0]["data"])
+
+
+def test_each_optimizer_can_have_its_own_colour() -> None:
+    at = open_app({"opt": "sgd,adam", "o2.color": "black"})
+    assert_clean(at)
+    paths = {t["name"]: t["line"]["color"] for t in charts(at)[0]["data"]
+             if t.get("mode") == "lines+markers" and ":" not in t.get("name", "")}
+    assert paths["Adam, lr=0.001"] == "#000000" and paths["SGD, lr=0.001"] == "#0072B2"
+    at.selectbox(key="pg.s1.color").set_value("green").run()
+    assert_clean(at)
+    assert at.query_params["o1.color"] == "green" and at.query_params["o2.color"] == "black"
+    paths = {t["name"]: t["line"]["color"] for t in charts(at)[0]["data"]
+             if t.get("mode") == "lines+markers" and ":" not in t.get("name", "")}
+    assert paths["SGD, lr=0.001"] == "#009E73"
+    assert any("`o1.color=mauve`" in w.value for w in open_app({"o1.color": "mauve"}).warning)

@@ -5,6 +5,8 @@ Caches are bounded: a classroom of students moving sliders must not grow the ser
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from scenarios.results import SlotRun, safe_run_slot
@@ -18,5 +20,9 @@ def slot_run(run: RunSettings, choice: OptimizerChoice, label: str) -> SlotRun:
 
 
 def slot_runs(run: RunSettings, slots: tuple[OptimizerChoice, ...], labels: list[str]) -> list[SlotRun]:
-    """Every slot's run, each cached on its own so changing one slider recomputes one slot."""
-    return [slot_run(run, choice, label) for choice, label in zip(slots, labels, strict=True)]
+    """Every slot's run, each cached on its own so changing one slider recomputes one slot.
+
+    A slot's colour is not part of the run: a new colour finds the run in the cache.
+    """
+    return [replace(slot_run(run, replace(choice, colour="auto"), label), choice=choice)
+            for choice, label in zip(slots, labels, strict=True)]

@@ -109,7 +109,7 @@ def _landscape_panels(settings: Comparison) -> tuple[list[Panel], list[SlotRun],
         runs = slot_runs(run, settings.slots, labels)
         landscape = run.build_landscape()
         drawn = [r for r in runs if r.trajectory is not None]
-        series = styled_series([(r.label, r.trajectory) for r in drawn])
+        series = styled_series([(r.label, r.trajectory) for r in drawn], [r.choice.colour for r in drawn])
         panels.append(Panel(landscape.title, landscape, tuple(series)))
         all_runs.extend(replace(r, label=f"{r.label} · {landscape.title}") for r in runs)
         table = results_table(landscape, runs, TOLERANCE)

@@ -128,7 +128,7 @@ def _body(view: View) -> None:
     labels = slot_labels(settings.slots)
     runs = slot_runs(settings.run, settings.slots, labels)
     drawn = [r for r in runs if r.trajectory is not None]
-    series = styled_series([(r.label, r.trajectory) for r in drawn])
+    series = styled_series([(r.label, r.trajectory) for r in drawn], [r.choice.colour for r in drawn])
     _divergence_notes(runs)
     if not series:
         st.info("Add an optimizer in the sidebar to see its path.")

@@ -67,6 +67,7 @@ def slots_section(settings: Any, prefix: str) -> None:
         with st.expander(f"{i + 1}. {labels[i]}", expanded=i == 0):
             optimizer_menu(slots, prefix, i)
             slot_controls(slots, prefix, i, slot)
+            param_control(slots.colour, slots.colour_key(prefix, i))
             if len(current) > 1:
                 st.button("Remove", key=f"{prefix}.remove.{i}", on_click=remove, args=(i,), icon="✖️",
                           type="tertiary")
