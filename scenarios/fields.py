@@ -365,15 +365,17 @@ class StartPoint:
 
 @dataclass(frozen=True)
 class Slots:
-    """The optimizers of a page: ``opt=sgd,adam`` and each one's hyperparameters as ``oK.name``.
+    """The optimizers of a page: ``opt=sgd,adam``, each one's hyperparameters as ``oK.name`` and its
+    colour as ``oK.color``.
 
     Widget keys: ``prefix.sK.name`` (slot K's optimizer), ``prefix.sK.<optimizer>.<param>`` (its
     hyperparameters; the optimizer's name is in the key, so switching a slot to another optimizer
-    starts from that optimizer's values instead of inheriting a slider from the old one) and
-    ``prefix.slot_count``.
+    starts from that optimizer's values instead of inheriting a slider from the old one),
+    ``prefix.sK.color`` (its colour, ``oK.color`` in a link) and ``prefix.slot_count``.
     """
 
     max_slots: int
+    colour: HyperParam  # a slot's colour, ``oK.color`` in a link
     key: str = "opt"
 
     @staticmethod
@@ -449,13 +451,6 @@ class Slots:
     @staticmethod
     def colour_key(prefix: str, index: int) -> str:
         return f"{prefix}.s{index + 1}.color"
-
-    @property
-    def colour(self) -> HyperParam:
-        """The declaration of a slot's colour (``oK.color``)."""
-        from .settings import COLOUR
-
-        return COLOUR
 
     @staticmethod
     def count_key(prefix: str) -> str:

@@ -17,7 +17,7 @@ from landscapes import LANDSCAPES
 from optimizers import HyperParam
 
 from .fields import ListSetting, Nested, Setting, Slots, declared
-from .settings import MAX_SLOTS, OptimizerChoice, RunSettings
+from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
 
 MAX_LEARNING_RATES = 8
 MAX_PANELS = 9
@@ -28,7 +28,7 @@ class Playground:
     """The landing page: several optimizer slots on one landscape, with shared engine options."""
 
     run: RunSettings = declared(Nested(), default_factory=RunSettings)
-    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS), default=())
+    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS, COLOUR), default=())
     tolerance: float = declared(Setting(
         HyperParam("tol", 1e-6, "A run has converged once f − f* (or ‖∇f‖ without a known optimum) is "
                    "this small.", low=1e-15, high=1.0, log=True, label="Tolerance for “steps to reach”")))
@@ -58,7 +58,7 @@ class Comparison:
                    kind="choice", choices=tuple(LANDSCAPES),
                    labels=tuple(ls.title for ls in LANDSCAPES.values()), label="Landscapes"),
         max_items=MAX_PANELS, noun="landscape"))
-    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS), default=())
+    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS, COLOUR), default=())
     run: RunSettings = declared(Nested(), default_factory=RunSettings)
     learning_rates: tuple[float, ...] = declared(ListSetting(
         HyperParam("lrs", (0.001, 0.01, 0.1, 1.0), "One panel per learning rate.", low=1e-6, high=100.0,

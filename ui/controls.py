@@ -150,11 +150,6 @@ def declared_controls(settings: Any, prefix: str, only: tuple[str, ...] | None =
         DECLARATION_CONTROLS[type(declaration)](declaration, attr, prefix, settings)
 
 
-def declaration_control(settings: Any, attr: str, prefix: str) -> None:
-    """The control of one declared field of ``settings``."""
-    declared_controls(settings, prefix, only=(attr,))
-
-
 def list_emptied(settings: Any, attr: str, prefix: str) -> bool:
     """True when the user has emptied the menu of list setting ``attr`` (the page keeps the last list)."""
     declaration = dict(declarations(type(settings)))[attr]
