@@ -7,12 +7,14 @@ without a full redraw.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .curves import CurvePanel
 from .hover import number, vector
 from .sampling import display_rows
 from .series import Series
@@ -34,6 +36,31 @@ class Animation:
     frames: list[dict[str, Any]]
     sliders: list[dict[str, Any]]
     updatemenus: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StepMarks:
+    """A side chart on which the animation marks each series' value at the current step."""
+
+    panel: CurvePanel
+    axes: dict[str, str]  # e.g. {"xaxis": "x2", "yaxis": "y2"}
+
+
+@dataclass(frozen=True)
+class StatePanel:
+    """Where the animation writes each series' point, value, gradient and optimizer state.
+
+    A text trace (``mode="text"``), one line per series, in axes whose range is ``[0, 1]`` both ways:
+    text traces follow frames played with ``redraw=False``; layout annotations do not.
+    """
+
+    axes: dict[str, str]
+    wrap: bool = False  # a line per quantity, for a narrow screen
+    font_size: int = 12
+
+
+#: Optimizer-state entries that are a velocity: drawn as a third arrow, the direction they push.
+MOMENTUM_KEYS = ("momentum_buffer", "exp_avg")
 
 
 def frame_steps(series: Sequence[Series], max_frames: int) -> np.ndarray:
@@ -61,19 +88,51 @@ def used_gradients(landscape: Any, series: Series, rows: np.ndarray) -> np.ndarr
     return -grad if getattr(landscape, "goal", "minimize") == "maximize" else grad
 
 
+def momentum_key(series: Series) -> str | None:
+    """The recorded optimizer-state entry that is the run's velocity, if it has one (not all zero)."""
+    state = series.trajectory.state
+    return next((key for key in MOMENTUM_KEYS if key in state and np.any(state[key])), None)
+
+
+def coordinate_decimals(view: View) -> int:
+    """Decimals that place a point within a ten-thousandth of the window (a fraction of a pixel), on
+    its narrower axis."""
+    span = min(hi - lo for lo, hi in view)
+    return max(0, math.ceil(-math.log10(span / 1e4))) if span > 0 and math.isfinite(span) else 6
+
+
 def build_animation(landscape: Any, series: Sequence[Series], view: View, style: FigureStyle, *,
-                    first_trace: int, max_frames: int) -> Animation:
-    """Return the animation of ``series``; its traces go into the figure at index ``first_trace`` on."""
+                    first_trace: int, max_frames: int, marks: Sequence[StepMarks] = (),
+                    state: StatePanel | None = None, y_view: tuple[float, float] | None = None) -> Animation:
+    """Return the animation of ``series``; its traces go into the figure at index ``first_trace`` on.
+
+    Per series: the current point, the direction of −g (2-D), the update and, for an optimizer with a
+    velocity, its direction (2-D). Besides: each of ``marks``' charts gets a marker per series at the
+    current step, and ``state`` a line per series. Frame coordinates are rounded to a ten-thousandth
+    of the window (``y_view``: the 1-D curve's value range): frames are most of a figure's bytes.
+    """
     steps = frame_steps(series, max_frames)
     dim = landscape.dim
     length = gradient_arrow_length(view)
+    decimals = coordinate_decimals(view if dim == 2 else (view[0], y_view or (0.0, 1.0)))
     traces: list[Trace] = []
     per_frame: list[list[dict[str, Any]]] = [[] for _ in steps]
+    texts: list[list[str]] = [[] for _ in steps]
     for s in series:
-        parts = _series_frames(landscape, s, steps, length, dim)
-        traces.extend(_animated_traces(s, parts, dim, style))
+        parts, lines = _series_frames(landscape, s, steps, length, decimals, state.wrap if state else False)
+        traces.extend(_animated_traces(s, parts, style))
         for i, frame in enumerate(per_frame):
-            frame.extend(part[i] for part in parts)
+            frame.extend(part[i] for _, part in parts)
+            texts[i].append(lines[i])
+    for mark in marks:
+        values = mark.panel.at(steps)
+        traces.append(_mark_trace(series, style, mark.axes) | _marks_at(steps[-1], values[-1]))
+        for i, frame in enumerate(per_frame):
+            frame.append(_marks_at(steps[i], values[i]))
+    if state is not None:
+        traces.append(_state_trace(series, state) | {"text": texts[-1]})
+        for i, frame in enumerate(per_frame):
+            frame.append({"text": texts[i]})
     names = [str(int(k)) for k in steps]
     indices = list(range(first_trace, first_trace + len(traces)))
     frames = [{"name": name, "data": data, "traces": indices}
@@ -81,9 +140,9 @@ def build_animation(landscape: Any, series: Sequence[Series], view: View, style:
     return Animation(traces, frames, [_slider(names, style)], [_buttons(style)])
 
 
-def _series_frames(landscape: Any, series: Series, steps: np.ndarray, length: float,
-                   dim: int) -> list[list[dict[str, Any]]]:
-    """Per animated trace of ``series``, its ``{x, y[, hovertext]}`` in every frame."""
+def _series_frames(landscape: Any, series: Series, steps: np.ndarray, length: float, decimals: int,
+                   wrap: bool) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[str]]:
+    """Per animated trace of ``series``, its kind and ``{x, y}`` in every frame; and its state lines."""
     path_steps = np.asarray(series.trajectory.path_steps)
     n = len(path_steps)
     rows = np.clip(np.searchsorted(path_steps, steps, side="right") - 1, 0, n - 1)
@@ -96,69 +155,116 @@ def _series_frames(landscape: Any, series: Series, steps: np.ndarray, length: fl
     else:
         f_now, f_next = evaluate(landscape, points), evaluate(landscape, following)
     grads = used_gradients(landscape, series, rows)
-    texts = _hover_texts(series, rows, path_steps[rows], points, f_now, grads)
+    lines = _state_lines(series, rows, points, f_now, grads, wrap)
 
     with np.errstate(all="ignore"):
         update = following - points
         moves = (rows + 1 < n) & np.all(np.isfinite(update), axis=1) & np.any(update != 0, axis=1)
-    if dim == 2:
-        xy_now = points
-        xy_next = following
+    if landscape.dim == 2:
+        xy_now, xy_next = points, following
     else:
         xy_now = np.column_stack([points[:, 0], f_now])
         xy_next = np.column_stack([following[:, 0], f_next])
         moves &= np.isfinite(f_now) & np.isfinite(f_next)
-    point_frames = [{"x": [float(p[0])], "y": [float(p[1])], "hovertext": [t]}
-                    for p, t in zip(xy_now.tolist(), texts, strict=True)]
-    update_frames = [_arrow(a, b) if ok else _NO_ARROW
-                     for a, b, ok in zip(xy_now.tolist(), xy_next.tolist(), moves.tolist(), strict=True)]
-    if dim == 1:  # a 1-D gradient is a sign; it lives in the hover text
-        return [point_frames, update_frames]
+    now = np.round(xy_now, decimals).tolist()
+    point_frames = [{"x": [p[0]], "y": [p[1]]} for p in now]
+    parts = [("current point", point_frames),
+             ("update", _arrows(now, np.round(xy_next, decimals).tolist(), moves))]
+    if landscape.dim == 1:  # a 1-D gradient is a sign; it is in the state line
+        return parts, lines
+    parts.insert(1, ("gradient direction", _direction_arrows(points, -grads, length, decimals)))
+    key = momentum_key(series)
+    if key is not None:
+        velocity = np.asarray(trajectory.state[key], dtype=np.float64)[rows, 0, :]
+        parts.append(("momentum direction", _direction_arrows(points, -velocity, length, decimals)))
+    return parts, lines
+
+
+def _direction_arrows(points: np.ndarray, directions: np.ndarray, length: float,
+                      decimals: int) -> list[dict[str, Any]]:
+    """Arrows of fixed ``length`` from ``points`` along ``directions`` (none where a direction is 0)."""
     with np.errstate(all="ignore"):
-        norm = np.linalg.norm(grads, axis=1)
+        norm = np.linalg.norm(directions, axis=1)
         ok = np.isfinite(norm) & (norm > 0)
-        tips = points - length * grads / np.where(ok, norm, 1.0)[:, None]
-    gradient_frames = [_arrow(a, b) if good else _NO_ARROW
-                       for a, b, good in zip(points.tolist(), tips.tolist(), ok.tolist(), strict=True)]
-    return [point_frames, gradient_frames, update_frames]
+        tips = points + length * directions / np.where(ok, norm, 1.0)[:, None]
+    return _arrows(np.round(points, decimals).tolist(), np.round(tips, decimals).tolist(), ok)
+
+
+def _arrows(tails: list[list[float]], tips: list[list[float]], shown: np.ndarray) -> list[dict[str, Any]]:
+    return [{"x": [a[0], b[0]], "y": [a[1], b[1]]} if ok else _NO_ARROW
+            for a, b, ok in zip(tails, tips, shown.tolist(), strict=True)]
 
 
 _NO_ARROW = {"x": [None, None], "y": [None, None]}
 
 
-def _arrow(tail: list[float], tip: list[float]) -> dict[str, list[float]]:
-    return {"x": [tail[0], tip[0]], "y": [tail[1], tip[1]]}
-
-
-def _hover_texts(series: Series, rows: np.ndarray, steps: np.ndarray, points: np.ndarray,
-                 values: np.ndarray, grads: np.ndarray) -> list[str]:
-    """The current point's hover: step, x, f, the gradient used and each optimizer-state entry."""
-    state = {name: rows_ for name, rows_ in series.state_rows().items() if name != "grad"}
+def _state_lines(series: Series, rows: np.ndarray, points: np.ndarray, values: np.ndarray,
+                 grads: np.ndarray, wrap: bool) -> list[str]:
+    """Per frame, the series' line in the state panel: point, value, the gradient used, its state."""
+    # An entry that stays zero all run (SGD's buffer at momentum 0) says nothing.
+    state = {name: entry for name, entry in series.state_rows().items() if name != "grad" and np.any(entry)}
     head = f"<b>{_escape(series.label)}</b>"
-    texts = []
+    out = []
     for i, row in enumerate(rows.tolist()):
-        lines = [head, f"step {int(steps[i])}", f"x = {vector(points[i])}", f"f = {number(values[i], 6)}",
-                 f"gradient = {vector(grads[i])}"]
-        lines += [f"{_escape(name)} = {vector(entry[row])}" for name, entry in state.items()]
-        texts.append("<br>".join(lines))
-    return texts
+        items = [f"x = {vector(points[i])}  f = {number(values[i])}", f"g = {vector(grads[i])}"]
+        items += [f"{_escape(name)} = {vector(entry[row])}" for name, entry in state.items()]
+        out.append("<br>".join([head, *items]) if wrap else "  ".join([head, *items]))
+    return out
 
 
-def _animated_traces(series: Series, parts: list[list[dict[str, Any]]], dim: int,
+def _significant(values: np.ndarray, digits: int = 4) -> list[float | None]:
+    return [float(f"{v:.{digits}g}") if math.isfinite(v) else None for v in values.tolist()]
+
+
+def _marks_at(step: int, values: np.ndarray) -> dict[str, Any]:
+    return {"x": [int(step)] * len(values), "y": _significant(values)}
+
+
+def _mark_trace(series: Sequence[Series], style: FigureStyle, axes: dict[str, str]) -> Trace:
+    """The current step on a side chart: one marker per series, in its colour and symbol."""
+    return {
+        "type": "scatter", "mode": "markers", "name": "current step", "showlegend": False,
+        "hoverinfo": "skip", "cliponaxis": False,
+        "marker": {"symbol": [s.marker for s in series], "color": [s.colour for s in series],
+                   "size": style.size(10), "line": {"width": 1.2 * style.scale, "color": INK}},
+    } | axes
+
+
+def _state_trace(series: Sequence[Series], state: StatePanel) -> Trace:
+    """The state panel: one line per series, top down, in the series' colour."""
+    n = max(1, len(series))
+    return {
+        "type": "scatter", "mode": "text", "name": "state at the current step", "showlegend": False,
+        "hoverinfo": "skip", "cliponaxis": False, "x": [0.0] * len(series),
+        "y": [1 - k / n for k in range(len(series))], "textposition": "bottom right",
+        "textfont": {"size": state.font_size, "color": [s.colour for s in series],
+                     "family": "Arial, Helvetica, sans-serif"},
+    } | state.axes
+
+
+def _animated_traces(series: Series, parts: list[tuple[str, list[dict[str, Any]]]],
                      style: FigureStyle) -> list[Trace]:
     """The animated traces of ``series`` in their initial state: the last frame."""
-    common = {"type": "scatter", "legendgroup": series.label, "showlegend": False}
-    point = common | {
-        "mode": "markers", "name": f"{series.label}: current point", "hoverinfo": "text",
-        "marker": {"symbol": series.marker, "size": style.size(15), "color": series.colour,
-                   "line": {"width": 1.8 * style.scale, "color": INK}},
-    } | parts[0][-1]
-    arrows = [arrow_trace(series.colour, style, dash=dash, name=f"{series.label}: {what}") | part[-1]
-              for part, (what, dash) in zip(parts[1:], _ARROW_KINDS[-len(parts) + 1:], strict=True)]
-    return [point] + [common | arrow for arrow in arrows]
+    common = {"type": "scatter", "legendgroup": series.label, "showlegend": False, "hoverinfo": "skip"}
+    traces = []
+    for what, frames in parts:
+        if what == "current point":
+            traces.append(common | {
+                "mode": "markers", "name": f"{series.label}: current point",
+                "marker": {"symbol": series.marker, "size": style.size(15), "color": series.colour,
+                           "line": {"width": 1.8 * style.scale, "color": INK}},
+            } | frames[-1])
+        else:
+            traces.append(common | arrow_trace(series.colour, style, dash=ARROW_DASH[what],
+                                               name=f"{series.label}: {what}") | frames[-1])
+    return traces
 
 
-_ARROW_KINDS = (("gradient direction", "dash"), ("update", "solid"))
+#: How each arrow is drawn; the legend explains them (explanation_traces).
+ARROW_DASH = {"gradient direction": "dash", "update": "solid", "momentum direction": "dot"}
+ARROW_LABELS = {"gradient direction": "−gradient direction",
+                "update": "update x<sub>t+1</sub> − x<sub>t</sub>",
+                "momentum direction": "−velocity direction"}
 
 
 def arrow_trace(colour: str, style: FigureStyle, *, dash: str, name: str) -> Trace:
@@ -171,14 +277,14 @@ def arrow_trace(colour: str, style: FigureStyle, *, dash: str, name: str) -> Tra
     }
 
 
-def explanation_traces(dim: int, style: FigureStyle) -> list[Trace]:
+def explanation_traces(dim: int, style: FigureStyle, *, momentum: bool = False) -> list[Trace]:
     """Return legend-only entries naming the arrows (empty traces: a click on them changes nothing)."""
-    kinds = _ARROW_KINDS if dim == 2 else _ARROW_KINDS[1:]
-    labels = {"gradient direction": "−gradient direction (fixed length)",
-              "update": "update x<sub>t+1</sub> − x<sub>t</sub>"}
-    return [arrow_trace("#555555", style, dash=dash, name=labels[what])
+    kinds = ["gradient direction", "update"] if dim == 2 else ["update"]
+    if momentum and dim == 2:
+        kinds.append("momentum direction")
+    return [arrow_trace("#555555", style, dash=ARROW_DASH[what], name=ARROW_LABELS[what])
             | {"x": [None], "y": [None], "showlegend": True, "mode": "lines", "legendgroup": what}
-            for what, dash in kinds]
+            for what in kinds]
 
 
 def _slider(names: list[str], style: FigureStyle) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from .sampling import display_rows
 from .series import Series
 from .style import DEFAULT_STYLE, FigureStyle, style_layout
 from .traces import Trace, _escape
-from .view import evaluate
+from .view import as_float32
 
 #: The smallest gap drawn on a log axis: an exact hit (gap 0) stays on the chart.
 GAP_FLOOR = 1e-16
@@ -27,115 +28,182 @@ def optimum_value(landscape: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
+@dataclass(frozen=True)
+class CurvePanel:
+    """A side chart against the step, as traces and a y axis, placeable in any figure's axes.
+
+    ``lines`` keeps, per series, every recorded ``(steps, y)`` (not only the drawn rows), so that an
+    animation can mark the value at any step.
+    """
+
+    traces: list[Trace]
+    y_title: str
+    log: bool
+    y_range: list[float] | None
+    lines: list[tuple[np.ndarray, np.ndarray]]
+    shapes: list[dict[str, Any]] = field(default_factory=list)
+
+    def yaxis(self) -> dict[str, Any]:
+        """The y axis settings of this panel."""
+        yaxis: dict[str, Any] = {"title": {"text": self.y_title}, "type": "log" if self.log else "linear",
+                                 "exponentformat": "power"}
+        if self.log:
+            yaxis["minorloglabels"] = "none"
+        if self.y_range is not None:
+            yaxis["range"] = self.y_range
+        return yaxis
+
+    def at(self, steps: np.ndarray) -> np.ndarray:
+        """``(len(steps), series)`` the value each line has at ``steps`` (NaN where not finite).
+
+        A value off a fixed range (a runaway run) is pinned to the range's top, where its ✕ sits.
+        """
+        out = np.full((len(steps), len(self.lines)), np.nan)
+        for k, (line_steps, y) in enumerate(self.lines):
+            if len(line_steps):
+                rows = np.clip(np.searchsorted(line_steps, steps, side="right") - 1, 0, len(line_steps) - 1)
+                out[:, k] = y[rows]
+        if self.y_range is not None:
+            top = 10 ** self.y_range[1] if self.log else self.y_range[1]
+            out = np.where(np.isfinite(out), np.minimum(out, top), top)
+        return out
+
+
 def loss_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                 max_points: int = 1000) -> go.Figure:
     """Return the loss against the step: the gap ``f − f*`` on a log axis when ``f*`` is known, else f."""
-    best = optimum_value(landscape)
-    maximize = getattr(landscape, "goal", "minimize") == "maximize"
-    drawn = []
-    for s in series:
-        trajectory = s.trajectory
-        steps = np.asarray(trajectory.loss_steps)
-        div = s.divergence_row(steps)
-        end = len(steps) if div is None else div + 1
-        rows = display_rows(end, max_points, keep=() if div is None else (div,))
-        f = np.asarray(trajectory.loss[rows, 0], dtype=np.float64)
-        drawn.append((s, steps[rows], f))
-    if best is not None:
-        gap_word = "f* − f" if maximize else "f − f*"
-        ys = [np.maximum((best - f) if maximize else (f - best), GAP_FLOOR) for _, _, f in drawn]
-        title, log = f"{gap_word} (log scale)", True
-        what = f"{gap_word} = %{{y:.3g}}<br>f = %{{customdata:.6g}}"
-    else:
-        ys = [f for _, _, f in drawn]
-        finite = np.concatenate([y[np.isfinite(y)] for y in ys]) if ys else np.zeros(0)
-        log = bool(finite.size) and bool(np.all(finite > 0)) and finite.max() / finite.min() > 1e3
-        title = "f (log scale)" if log else "f"
-        what = "f = %{customdata:.6g}"
-    y_range = _range_without_runaways([s for s, _, _ in drawn], ys, log)
-    data: list[Trace] = []
-    for (s, steps, f), y in zip(drawn, ys, strict=True):
-        data.append(_step_line(s, steps, y, f, what, style))
-        if s.diverged_at is not None:
-            data.append(_diverged_end(s, steps[-1:], y[-1:], style, y_range, log))
-    return _compact(data, title, log, style, y_range)
+    return _compact(loss_panel(landscape, series, style=style, max_points=max_points), style)
 
 
 def distance_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                     max_points: int = 1000) -> go.Figure:
     """Return the distance to the nearest known optimum (log axis), or ‖∇f‖ when none is known."""
-    optima = np.array(getattr(landscape, "optima", ()) or (), dtype=np.float64).reshape(-1, landscape.dim)
-    lines = []
-    for s in series:
-        steps = np.asarray(s.trajectory.path_steps)
-        div = s.divergence_row(steps)
-        end = len(steps) if div is None else div + 1
-        rows = display_rows(end, max_points, keep=() if div is None else (div,))
-        points = s.path[rows]
-        with np.errstate(all="ignore"):
-            if len(optima):
-                y = np.min(np.linalg.norm(points[:, None, :] - optima[None, :, :], axis=-1), axis=1)
-            else:
-                grads = np.asarray(landscape.grad(points), dtype=np.float64).reshape(len(rows), -1)
-                y = np.linalg.norm(grads, axis=1)
-        y = np.maximum(np.where(np.isfinite(y), y, np.nan), GAP_FLOOR)
-        f = evaluate(landscape, points)
-        lines.append((s, steps[rows], y, f))
-    label = "distance" if len(optima) else "‖∇f‖"
-    y_range = _range_without_runaways([line[0] for line in lines], [line[2] for line in lines], True)
-    data: list[Trace] = []
-    for s, steps, y, f in lines:
-        data.append(_step_line(s, steps, y, f, f"{label} = %{{y:.3g}}<br>f = %{{customdata:.6g}}", style))
-        if s.diverged_at is not None:
-            data.append(_diverged_end(s, steps[-1:], y[-1:], style, y_range, True))
-    title = "distance to optimum (log scale)" if len(optima) else "‖∇f‖ (log scale)"
-    return _compact(data, title, True, style, y_range)
+    return _compact(distance_panel(landscape, series, style=style, max_points=max_points), style)
 
 
 def coordinate_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                       max_points: int = 1000) -> go.Figure:
     """Return each coordinate against the step (1-D: x; 2-D: x and y), optima as dotted lines."""
+    return _compact(coordinate_panel(landscape, series, style=style, max_points=max_points), style)
+
+
+def loss_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
+               max_points: int = 1000) -> CurvePanel:
+    """The loss against the step: the gap ``f − f*`` (log axis) when ``f*`` is known, else f."""
+    best = optimum_value(landscape)
+    maximize = getattr(landscape, "goal", "minimize") == "maximize"
+    lines = []
+    for s in series:
+        trajectory = s.trajectory
+        f = np.asarray(trajectory.loss[:, 0], dtype=np.float64)
+        if best is not None:
+            f = np.maximum((best - f) if maximize else (f - best), GAP_FLOOR)
+        lines.append((np.asarray(trajectory.loss_steps), f))
+    if best is not None:
+        gap_word = "f* − f" if maximize else "f − f*"
+        title, log = f"{gap_word} (log scale)", True
+        what = f"{gap_word} = %{{y:.4g}}"
+    else:
+        finite = np.concatenate([y[np.isfinite(y)] for _, y in lines]) if lines else np.zeros(0)
+        log = bool(finite.size) and bool(np.all(finite > 0)) and finite.max() / finite.min() > 1e3
+        title = "f (log scale)" if log else "f"
+        what = "f = %{y:.6g}"
+    return _panel(series, lines, title, log, what, style, max_points)
+
+
+def distance_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
+                   max_points: int = 1000) -> CurvePanel:
+    """The distance to the nearest known optimum (log axis), or ‖∇f‖ when none is known."""
+    optima = np.array(getattr(landscape, "optima", ()) or (), dtype=np.float64).reshape(-1, landscape.dim)
+    lines = []
+    for s in series:
+        points = s.path
+        with np.errstate(all="ignore"):
+            if len(optima):
+                y = np.min(np.linalg.norm(points[:, None, :] - optima[None, :, :], axis=-1), axis=1)
+            else:
+                grads = np.asarray(landscape.grad(points), dtype=np.float64).reshape(len(points), -1)
+                y = np.linalg.norm(grads, axis=1)
+        lines.append((np.asarray(s.trajectory.path_steps), np.maximum(np.where(np.isfinite(y), y, np.nan),
+                                                                      GAP_FLOOR)))
+    label = "distance" if len(optima) else "‖∇f‖"
+    title = "distance to optimum (log scale)" if len(optima) else "‖∇f‖ (log scale)"
+    return _panel(series, lines, title, True, f"{label} = %{{y:.4g}}", style, max_points)
+
+
+def coordinate_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
+                     max_points: int = 1000) -> CurvePanel:
+    """Each coordinate against the step (1-D: x; 2-D: x and y), the optima as dotted lines.
+
+    Its ``lines`` (for step marks) are the first coordinate.
+    """
     names = ("x", "y")[: landscape.dim]
     optima = np.array(getattr(landscape, "optima", ()) or (), dtype=np.float64).reshape(-1, landscape.dim)
     bounds = getattr(landscape, "bounds", None)
     data: list[Trace] = []
+    lines = []
     for s in series:
         steps = np.asarray(s.trajectory.path_steps)
-        div = s.divergence_row(steps)
-        end = len(steps) if div is None else div + 1
-        rows = display_rows(end, max_points, keep=() if div is None else (div,))
+        lines.append((steps, np.asarray(s.path[:, 0], dtype=np.float64)))
+        rows = _drawn_rows(s, steps, max_points)
         for axis, name in enumerate(names):
             dash = "solid" if axis == 0 else "dot"
-            trace = _step_line(s, steps[rows], s.path[rows, axis], s.path[rows, axis], f"{name} = %{{y:.4g}}",
-                               style, dash=dash, showlegend=axis == 0)
+            trace = _step_line(s, steps[rows], s.path[rows, axis], f"{name} = %{{y:.4g}}", style, dash=dash,
+                               showlegend=axis == 0)
             trace["name"] = s.label if landscape.dim == 1 else f"{s.label} ({name})"
             data.append(trace)
-    layout_extra: dict[str, Any] = {"shapes": [
-        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": float(v), "y1": float(v),
+    shapes = [
+        {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": float(v), "y1": float(v),
          "line": {"color": "#444444", "width": 1.2 * style.scale, "dash": "dot"}, "layer": "below"}
         for v in np.unique(optima.ravel())
-    ]}
-    fig = _compact(data, "x" if landscape.dim == 1 else "coordinate (solid x, dotted y)", False, style)
-    values = [t["y"][np.isfinite(t["y"])] for t in data] + [optima.ravel()]
-    values = np.concatenate(values)
+    ]
+    values = np.concatenate([np.asarray(t["y"], dtype=np.float64) for t in data] + [optima.ravel()])
+    values = values[np.isfinite(values)]
+    y_range = None
     if bounds is not None and len(bounds) == landscape.dim and values.size:
         # Autoscale, but a runaway run may reach at most one window beyond the landscape's window.
         lo_b, hi_b = min(b[0] for b in bounds), max(b[1] for b in bounds)
         reach = hi_b - lo_b
         lo, hi = max(float(values.min()), lo_b - reach), min(float(values.max()), hi_b + reach)
         pad = 0.05 * (hi - lo) if hi > lo else 1.0
-        layout_extra["yaxis"] = {"range": [lo - pad, hi + pad]}
-    fig.update_layout(layout_extra)
-    return fig
+        y_range = [lo - pad, hi + pad]
+    title = "x" if landscape.dim == 1 else "coordinate (solid x, dotted y)"
+    return CurvePanel(data, title, False, y_range, lines, shapes)
 
 
-def _step_line(series: Series, steps: np.ndarray, y: np.ndarray, f: np.ndarray, what: str, style: FigureStyle,
+def _drawn_rows(series: Series, steps: np.ndarray, max_points: int) -> np.ndarray:
+    """The rows of a line that are drawn: at most ``max_points``, up to and with the divergence row."""
+    div = series.divergence_row(steps)
+    end = len(steps) if div is None else div + 1
+    return display_rows(end, max_points, keep=() if div is None else (div,))
+
+
+def _panel(series: Sequence[Series], lines: list[tuple[np.ndarray, np.ndarray]], title: str, log: bool,
+           what: str, style: FigureStyle, max_points: int) -> CurvePanel:
+    drawn = []
+    for s, (steps, y) in zip(series, lines, strict=True):
+        rows = _drawn_rows(s, steps, max_points)
+        drawn.append((s, steps[rows], y[rows]))
+    y_range = _range_without_runaways([s for s, _, _ in drawn], [y for _, _, y in drawn], log)
+    data: list[Trace] = []
+    for s, steps, y in drawn:
+        data.append(_step_line(s, steps, y, what, style))
+        if s.diverged_at is not None:
+            data.append(_diverged_end(s, steps[-1:], y[-1:], style, y_range, log))
+    return CurvePanel(data, title, log, y_range, lines)
+
+
+def _step_line(series: Series, steps: np.ndarray, y: np.ndarray, what: str, style: FigureStyle,
                *, dash: str = "solid", showlegend: bool = True) -> Trace:
-    return {
-        "type": "scatter", "x": steps, "y": np.where(np.isfinite(y), y, np.nan), "mode": "lines",
+    # Values as float32: half the bytes of float64, and more digits than the hover's four need.
+    steps = np.asarray(steps)
+    # Every step drawn (the usual case): the steps are 0, 1, 2, … and need not be sent.
+    x = ({"x0": 0, "dx": 1} if np.array_equal(steps, np.arange(len(steps)))
+         else {"x": steps.astype(np.int32)})
+    return x | {
+        "type": "scatter", "y": as_float32(np.where(np.isfinite(y), y, np.nan)), "mode": "lines",
         "name": series.label, "legendgroup": series.label, "showlegend": showlegend,
         "line": {"color": series.colour, "width": style.line_width * 0.8, "dash": dash},
-        "customdata": np.where(np.isfinite(f), f, np.nan),
         "hovertemplate": f"<b>{_escape(series.label)}</b><br>step %{{x}}<br>{what}<extra></extra>",
     }
 
@@ -180,15 +248,10 @@ def _diverged_end(series: Series, step: np.ndarray, y: np.ndarray, style: Figure
     }
 
 
-def _compact(data: list[Trace], y_title: str, log: bool, style: FigureStyle,
-             y_range: list[float] | None = None) -> go.Figure:
+def _compact(panel: CurvePanel, style: FigureStyle) -> go.Figure:
     """A small figure without legend: colours and symbols match the landscape figure beside it."""
     layout = style_layout(style, compact=True)
-    yaxis: dict[str, Any] = {"title": {"text": y_title}, "type": "log" if log else "linear",
-                             "exponentformat": "power"}
-    if log:
-        yaxis["minorloglabels"] = "none"
-    if y_range is not None:
-        yaxis["range"] = y_range
-    layout.update(xaxis={"title": {"text": "step"}}, yaxis=yaxis, showlegend=False)
-    return assemble(data, layout)
+    layout.update(xaxis={"title": {"text": "step"}}, yaxis=panel.yaxis(), showlegend=False)
+    if panel.shapes:
+        layout["shapes"] = panel.shapes
+    return assemble(panel.traces, layout)

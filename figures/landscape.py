@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from .animation import build_animation, explanation_traces
+from .animation import build_animation, explanation_traces, momentum_key
 from .build import assemble
 from .series import Series
 from .style import DEFAULT_STYLE, FigureStyle, style_layout
@@ -67,10 +67,12 @@ def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureS
         layout["images"] = images
     frames: list[dict] = []
     if animated:
+        y_view = padded_range(grid[1], 0.06) if landscape.dim == 1 else None
         animation = build_animation(landscape, series, view, style, first_trace=len(data),
-                                    max_frames=max_frames)
+                                    max_frames=max_frames, y_view=y_view)
         data += animation.traces
-        data += explanation_traces(landscape.dim, style)
+        data += explanation_traces(landscape.dim, style,
+                                   momentum=any(momentum_key(s) is not None for s in series))
         frames = animation.frames
         layout.update(sliders=animation.sliders, updatemenus=animation.updatemenus)
         layout["margin"] = layout["margin"] | {"b": 20}

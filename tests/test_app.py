@@ -44,14 +44,15 @@ def test_landing_page_draws_paths_curves_and_a_table() -> None:
     at = open_app()
     assert_clean(at)
     assert not at.warning
-    landscape, loss, distance = charts(at)
+    (landscape,) = charts(at)  # one figure: map, curves and state panel share the animation
     names = trace_names(landscape)
     for label in ("SGD, lr=0.001", "SGD + momentum, lr=0.001", "Adam, lr=0.1"):
         assert label in names
     # the animated map is an image behind the paths (plotly.js drops contour traces on animate)
     assert landscape["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert len(landscape["frames"]) > 10  # the step animation
-    assert loss["layout"]["yaxis"]["type"] == "log"
+    assert landscape["layout"]["yaxis2"]["type"] == "log"  # the loss gap
+    assert landscape["layout"]["yaxis3"]["type"] == "log"  # the distance to the optimum
     table = at.dataframe[0].value
     assert list(table["optimizer"]) == ["SGD, lr=0.001", "SGD + momentum, lr=0.001", "Adam, lr=0.1"]
     # every slot's controls come from its spec, with the spec's help text
@@ -67,11 +68,13 @@ def test_every_landscape_renders(landscape: str) -> None:
     at.selectbox(key="pg.landscape").set_value(landscape).run()
     assert_clean(at)
     figures = charts(at)
-    assert len(figures) == 3
+    assert len(figures) == 1
+    titles = [a["text"] for a in figures[0]["layout"]["annotations"]]
     if LANDSCAPES[landscape].dim == 1:
         assert figures[0]["data"][0]["type"] == "scatter"
-        assert figures[2]["layout"]["xaxis"]["title"]["text"].lower().startswith("step")
+        assert titles[1] == "x against step"  # the iterate, beside the curve
     else:
+        assert titles[1].endswith("against step") and titles[1] != "x against step"
         assert figures[0]["layout"]["images"][0]["source"].startswith("data:image/png")
     # the start moved to the new landscape's own start
     start = [at.number_input(key=f"pg.start.{k}").value for k in range(LANDSCAPES[landscape].dim)]
@@ -112,7 +115,8 @@ def test_extreme_learning_rates(lr: float) -> None:
     if lr == 10.0:
         assert table["outcome"][0].startswith("diverged at step")
         assert any("diverged at step" in w.value for w in at.warning)
-        end = [t for t in charts(at)[0]["data"] if t.get("name") == "SGD, lr=10 diverged"]
+        end = [t for t in charts(at)[0]["data"]  # on the map (the curves have their own ✕)
+               if t.get("name") == "SGD, lr=10 diverged" and t.get("xaxis", "x") == "x"]
         assert len(end) == 1 and "diverged at step" in end[0]["hovertext"][0]
     else:
         assert not at.warning
@@ -165,7 +169,7 @@ def test_a_bad_link_falls_back_with_a_visible_notice() -> None:
     notice = " ".join(w.value for w in at.warning)
     assert "`steps=abc`" in notice and "`landscape=nope`" in notice and "`warp`" in notice
     assert "`o2.lr=-3`" in notice
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 1
     assert at.session_state["playground.settings"] == decode_playground(
         {"opt": "sgd,adam"}).settings
     # the page rewrote the URL to what it actually shows

@@ -16,7 +16,7 @@ from scenarios.values import format_number
 
 from .cache import slot_runs
 from .controls import declared_controls, list_emptied
-from .frame import chart
+from .frame import chart, on_a_phone
 from .page import View, run_page
 from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots_section
 
@@ -34,17 +34,6 @@ DIVERGENCE_NOTE = ("✕ ends a run that diverged: at its last finite point, or, 
                    "diverged at and its last finite point.")
 #: The results table's row height in px (Streamlit's dataframe rows and header are 35 px).
 TABLE_ROW_PX = 35
-
-
-def on_a_phone() -> bool:
-    """Whether the browser says it runs on a phone, where the page is one narrow column.
-
-    Streamlit does not tell a script the window's width, and one Plotly figure cannot rearrange its
-    panels by itself; a phone's browser says "Mobi" in its user agent (MDN's test for a phone), and
-    Chromium-based ones also send ``Sec-CH-UA-Mobile: ?1``.
-    """
-    headers = st.context.headers
-    return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile", "") == "?1"
 
 
 def _grid(panels: list[Panel], view: View) -> object:

@@ -53,6 +53,17 @@ def page_frame(page: Page) -> bool:
     return lecture
 
 
+def on_a_phone() -> bool:
+    """Whether the browser says it runs on a phone, where the page is one narrow column.
+
+    Streamlit does not tell a script the window's width, and one Plotly figure cannot rearrange its
+    panels by itself; a phone's browser says "Mobi" in its user agent (MDN's test for a phone), and
+    Chromium-based ones also send ``Sec-CH-UA-Mobile: ?1``.
+    """
+    headers = st.context.headers
+    return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile", "") == "?1"
+
+
 def page_query() -> dict[str, str]:
     """The link's parameters that belong to the page (the frame's own are left out)."""
     return {k: v for k, v in st.query_params.to_dict().items() if k != LECTURE_KEY}
@@ -80,8 +91,11 @@ def chart(fig: Any, key: str, height: str | None = None, on_select: Any = "ignor
         box = f".st-key-{key.replace('.', '-')}"
         # Streamlit sizes the element container as a flex item of the chart's own height (flex-basis):
         # it must follow the new height instead.
-        st.html(f"<style>{box} {{ container-type: inline-size; flex: 0 0 auto !important; }} "
-                f"{box}, {box} [data-testid='stPlotlyChart'], {box} .js-plotly-plot, {box} .plot-container, "
+        st.html(f"<style>{box} {{ container-type: inline-size; flex: 0 0 auto !important; "
+                f"height: auto !important; }} "
+                # The box itself takes its content's height: ``cqw`` in its own rule would measure
+                # the window, not the box.
+                f"{box} [data-testid='stPlotlyChart'], {box} .js-plotly-plot, {box} .plot-container, "
                 f"{box} .svg-container "
                 f"{{ height: {height} !important; }}</style>")
     st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG, on_select=on_select,

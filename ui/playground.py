@@ -10,15 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from figures import (
-    coordinate_figure,
-    distance_figure,
-    landscape_figure,
-    loss_figure,
-    standalone_html,
-    styled_series,
-    surface_figure,
-)
+from figures import playground_figure, standalone_html, styled_series, surface_figure
 from scenarios.fields import declarations
 from scenarios.pages import PLAYGROUND, Playground
 from scenarios.results import SlotRun, display_table, results_table, state_table, trajectories_csv
@@ -26,7 +18,7 @@ from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
 
 from .cache import slot_runs
 from .controls import declared_controls
-from .frame import chart
+from .frame import chart, on_a_phone
 from .page import View, run_page
 from .sidebar import run_options, slots_section
 from .state import push_state
@@ -102,14 +94,35 @@ def _start_from_click(bounds: Sequence[Sequence[float]]) -> None:
         push_state({start.widget_key(PLAYGROUND.prefix, k): v for k, v in enumerate(point)})
 
 
-def _landscape_height(dim: int, lecture: bool) -> str:
-    """The landscape's height as CSS: the whole window below the title, and no taller than its width
-    needs (a square map, or a curve wider than tall, plus the legend and the ▶ controls, whose rows
-    multiply on a narrow phone)."""
+def _figure_height(dim: int, lecture: bool, phone: bool) -> str:
+    """The figure's height as CSS: the whole window below the title, and no taller than its width
+    needs (the map square or the 1-D curve wide, beside the curves, the state panel and ▶ below)."""
     if lecture:  # below the title row, ▶ included, on any projector, window or slide iframe
         return "max(320px, calc(100vh - 110px))"
-    per_width = "100cqw + 260px" if dim == 2 else "60cqw + 260px"
-    return f"max(320px, min(calc(100vh - 100px), calc({per_width})))"
+    if phone:  # one column: the map (as wide as the screen), the state panel, then the curves
+        return "calc(200cqw + 400px)"
+    per_width = "62cqw + 200px" if dim == 2 else "40cqw + 200px"
+    return f"max(360px, min(calc(100vh - 100px), calc({per_width})))"
+
+
+def _figure_caption(landscape: Any, picking: bool) -> str:
+    """What the figure shows, in words."""
+    where = ("the contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
+             "the contour of f" if landscape.dim == 2 else "the curve f(x)")
+    gap = ("the gap f − f* to the best known value (log scale)" if landscape.optimum_value() is not None
+           else "f")
+    second = ("the iterate x" if landscape.dim == 1 else
+              "the distance to the nearest known optimum" if landscape.optima else "the gradient norm ‖∇f‖")
+    click = (" Click on the map to start every optimizer there." if picking else
+             " To set the start by clicking on the map, turn on “Click on the map to set the start” in the "
+             "sidebar." if landscape.dim == 2 else "")
+    return (f"The map: {where} with each optimizer's path from the start (○) toward the known optima (★). "
+            f"Beside it (below it on a phone): {gap} and {second} against the step. Press ▶ or drag "
+            "the step slider: the current step moves on every chart, arrows show the direction of −g "
+            "(g: the gradient the optimizer used; fixed length), the update and, for optimizers with "
+            "a velocity, its direction, and the lines below the map read out each optimizer's point, "
+            "value, gradient and state."
+            + click)
 
 
 def _heading(view: View) -> str:
@@ -134,46 +147,17 @@ def _body(view: View) -> None:
         st.info("Add an optimizer in the sidebar to see its path.")
         return
 
-    # Heights come from the page (CSS), so that they follow the window: see _landscape_height; the
-    # curves are a fixed band, lower on a phone, where they would otherwise outgrow the map.
-    sized_by_page = replace(style, height=None)
-    curves_height = "400px" if view.lecture else "min(280px, 55vw)"
-    # Side by side on a screen; stacked for a projector, where the landscape gets the full width.
-    # Either way the landscape is the largest figure, sized to the window (see _landscape_height).
-    if view.lecture:
-        main = st.container()
-        loss_column, second_column = st.columns(2, gap="medium")
-    else:
-        main, side = st.columns([2, 1], gap="medium")
-        loss_column = second_column = side
-    with main:
-        picking = settings.pick_start and landscape.dim == 2
-        figure = landscape_figure(landscape, series, style=sized_by_page,
-                                  start_picker=PICKER_POINTS if picking else 0)
-        chart(figure, LANDSCAPE_CHART, height=_landscape_height(landscape.dim, view.lecture),
-              on_select=partial(_start_from_click, landscape.bounds) if picking else "ignore")
-        st.caption(("Contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
-                    "Contour of f" if landscape.dim == 2 else "The curve f(x)")
-                   + " with each optimizer's path from the start (○) toward the known optima (★). "
-                   "Press ▶ or drag the step slider: arrows show the direction of −∇f (fixed length) "
-                   "and the actual update."
-                   + (" Click on the map to start every optimizer there." if picking else
-                      " To set the start by clicking on the map, turn on “Click on the map to set the start” "
-                      "in the sidebar." if landscape.dim == 2 else ""))
-    with loss_column:
-        chart(loss_figure(landscape, series, style=sized_by_page), "pg.loss_chart", height=curves_height)
-        st.caption("Loss against step: the gap f − f* to the best known value, on a log scale."
-                   if landscape.optimum_value() is not None else "Loss f against step.")
-    with second_column:
-        if landscape.dim == 1:
-            chart(coordinate_figure(landscape, series, style=sized_by_page), "pg.coordinate_chart",
-                  height=curves_height)
-            st.caption("The iterate x against step; dotted lines mark the optima.")
-        else:
-            chart(distance_figure(landscape, series, style=sized_by_page), "pg.distance_chart",
-                  height=curves_height)
-            st.caption("Distance to the nearest known optimum against step." if landscape.optima
-                       else "Gradient norm ‖∇f‖ against step (this landscape has no optimum to measure to).")
+    # One figure: the map, the loss and a second curve, and the state panel, so that ▶ and the step
+    # slider move all of them together. Its height comes from the page (CSS), to follow the window.
+    phone = on_a_phone() and not view.lecture
+    picking = settings.pick_start and landscape.dim == 2
+    figure = playground_figure(landscape, series, style=replace(style, height=None),
+                               arrangement="stacked" if phone else "side",
+                               start_picker=PICKER_POINTS if picking else 0)
+    chart(figure, LANDSCAPE_CHART, height=_figure_height(landscape.dim, view.lecture, phone),
+          on_select=partial(_start_from_click, landscape.bounds) if picking else "ignore")
+    if not view.lecture:
+        st.caption(_figure_caption(landscape, picking))
     if settings.surface and landscape.dim == 2:
         chart(surface_figure(landscape, series, style=style), "pg.surface_chart")
         st.caption("The same landscape as a surface, with the paths drawn on it; drag to rotate.")

@@ -10,11 +10,20 @@ import pytest
 
 from .test_browser import CHART, CHART_TIMEOUT_MS, EXCEPTION, IDLE
 
-#: The drawing area (the part inside the axes) of every Plotly chart, in page order.
-PLOT_AREAS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
-  const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
-  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height};
-})"""
+#: The drawing area (the part inside the axes) of each subplot with visible axes, chart by chart in page
+#: order: ``[[{name, top, bottom, left, right, width, height}, ...], ...]``. The Playground's one chart
+#: holds the map (``xy``), the loss (``x2y2``), a second curve (``x3y3``) and the state panel, whose
+#: axes are hidden (left out here).
+PLOT_AREAS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
+  Array.from(gd.querySelectorAll('.draglayer > g')).filter(g => {
+    const name = g.getAttribute('class');
+    const axis = gd._fullLayout[name.replace(/^x(\\d*)y.*$/, 'xaxis$1')];
+    return axis && axis.visible !== false;
+  }).map(g => {
+    const r = g.querySelector('.nsewdrag').getBoundingClientRect();
+    return {name: g.getAttribute('class'), top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            width: r.width, height: r.height};
+  }))"""
 #: The bottom edge of the first chart's ▶ Play button.
 PLAY_BOTTOM = """() => {
   const button = document.querySelector('.js-plotly-plot .updatemenu-button');
@@ -38,8 +47,8 @@ def test_lecture_view_fits_the_window_with_play_in_view(browser, app_server, scr
     context, page = _open_at(browser, f"{app_server.url}/?lecture=1", width, height)
     try:
         assert page.locator(EXCEPTION).count() == 0
-        landscape = page.evaluate(PLOT_AREAS)[0]
-        assert landscape["bottom"] <= height and landscape["top"] >= 0
+        landscape = page.evaluate(PLOT_AREAS)[0][0]
+        assert landscape["name"] == "xy" and landscape["bottom"] <= height and landscape["top"] >= 0
         assert landscape["height"] >= 0.5 * height, landscape  # the map fills the projector
         assert page.evaluate(PLAY_BOTTOM) <= height
         leave = page.get_by_role("button", name="Leave lecture mode")
@@ -61,7 +70,7 @@ def test_embedded_slide_fits_its_iframe(browser, app_server, screenshot_dir) -> 
         frame.locator(CHART).first.wait_for(timeout=CHART_TIMEOUT_MS)
         page.wait_for_timeout(800)
         inner = page.frames[1]
-        landscape = inner.evaluate(PLOT_AREAS)[0]
+        landscape = inner.evaluate(PLOT_AREAS)[0][0]
         assert landscape["bottom"] <= 640 and landscape["height"] >= 250, landscape
         assert inner.evaluate(PLAY_BOTTOM) <= 640
         page.screenshot(path=str(screenshot_dir / "embed_1240x640.png"))
@@ -72,16 +81,33 @@ def test_embedded_slide_fits_its_iframe(browser, app_server, screenshot_dir) -> 
 @pytest.mark.parametrize("width, height", [(1400, 900), (1920, 1080), (1280, 720), (390, 844)])
 def test_the_landscape_is_the_largest_chart(browser, app_server, screenshot_dir, width: int,
                                             height: int) -> None:
-    context, page = _open_at(browser, f"{app_server.url}/", width, height)
+    phone = {"user_agent": PHONE_AGENT} if width < 600 else {}
+    context = browser.new_context(viewport={"width": width, "height": height}, **phone)
+    page = context.new_page()
     try:
-        landscape, *others = page.evaluate(PLOT_AREAS)
+        page.goto(f"{app_server.url}/")
+        page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+        page.wait_for_selector(IDLE)
+        page.wait_for_timeout(800)
+        (subplots,) = page.evaluate(PLOT_AREAS)  # one chart: the map and the curves share its ▶
+        landscape, *others = subplots
+        assert landscape["name"] == "xy" and [o["name"] for o in others] == ["x2y2", "x3y3"]
         area = landscape["width"] * landscape["height"]
-        assert others and all(area > o["width"] * o["height"] for o in others), (landscape, others)
+        assert all(area > 2 * o["width"] * o["height"] for o in others), (landscape, others)
         # a real map: at least half the window's smaller side, on every screen
         assert min(landscape["width"], landscape["height"]) >= 0.5 * min(width, height), landscape
+        if width < 600:  # a phone: everything in one column, the curves below the map
+            assert all(o["top"] > landscape["bottom"] for o in others), (landscape, others)
+        else:
+            assert all(o["left"] > landscape["right"] for o in others), (landscape, others)
         page.screenshot(path=str(screenshot_dir / f"playground_{width}x{height}.png"))
     finally:
         context.close()
+
+
+#: What a phone's browser says it is (the page arranges its figure in one column for it).
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/130.0 Mobile Safari/537.36")
 
 
 #: The landscape's axis ranges and its drawing area on the page.
@@ -113,5 +139,5 @@ def test_a_click_on_the_map_sets_the_start(page, app_server) -> None:
     # the optimizers now start there: every path begins at the new start
     first = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData"
                           ".filter(t => (t.mode || '').includes('lines') && /lr=/.test(t.name || '')"
-                          " && !t.name.includes(':')).map(t => [t.x[0], t.y[0]])")
+                          " && !t.name.includes(':') && t.xaxis === 'x').map(t => [t.x[0], t.y[0]])")
     assert first and all(abs(x - start[0]) < 1e-6 and abs(y - start[1]) < 1e-6 for x, y in first), first
