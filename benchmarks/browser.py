@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -363,6 +364,7 @@ class Sample:
     plotly_fetched: float | None = None  # loads: the Plotly chunk (PlotlyChart.*.js) downloaded
     plotly_ready: float | None = None  # loads: that chunk evaluated (window.Plotly set)
     kb: float = 0.0
+    wire_kb: float | None = None  # the same messages deflated one by one (see Sample.wire_kb's use)
     http_kb: float = 0.0
     late_rerun: bool = False
     parts: dict[str, int] = field(default_factory=dict)
@@ -467,6 +469,11 @@ class Tab:
         if loaded:
             sample.http_kb = rec["httpBytes"] / 1e3
         sample.kb = sum(len(payloads[i]) if matched else frames[i][1] for i in window) / 1e3
+        if matched:
+            # What crosses the network with permessage-deflate (server.enableWebsocketCompression in
+            # .streamlit/config.toml): each message deflated on its own, an upper bound, since the
+            # protocol's shared window only compresses better. Playwright shows inflated payloads.
+            sample.wire_kb = sum(len(zlib.compress(payloads[i], 6)) for i in window) / 1e3
         sample.late_rerun = bool(late) or not rec["stable"] or not rec["idleNow"]
         if window and sent:
             sample.first_sent = sent[0] - start
@@ -700,6 +707,8 @@ def report(outcome: dict, repeats: int) -> bool:
     add("select change", "total", "select change → chart, idle")
     add("slider move", "kb", "websocket per slider move", kb=True)
     add("select change", "kb", "websocket per select change", kb=True)
+    add("slider move", "wire_kb", "  deflated, on the wire", kb=True)
+    add("select change", "wire_kb", "  deflated, on the wire", kb=True)
     add("cold link", "kb", "websocket, cold link", kb=True, ratio_target=False)
     rows[-1][-1] = "(information)"
     add("cold link", "http_kb", "HTTP (html, js, css), cold link", kb=True, ratio_target=False)
