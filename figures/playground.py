@@ -219,7 +219,8 @@ def _curve_axes(panel: CurvePanel, axes: tuple[str, str], box: Any, style: Figur
 def _curve_title(panel: CurvePanel, box: Any, style: FigureStyle) -> dict[str, Any]:
     (x0, _), (_, y1) = box
     # The log axis shows itself by its ticks (10, 1, 10⁻¹): the title need not say it.
-    text = panel.y_title.replace(" (log scale)", "") + " against step"
+    # On a projector the column is narrow for its type: the axis below says "step" by its numbers.
+    text = panel.y_title.replace(" (log scale)", "") + ("" if style.lecture else " against step")
     return {"text": text, "xref": "paper", "yref": "paper", "x": x0, "y": y1, "xanchor": "left",
             "yanchor": "bottom", "showarrow": False, "font": {"size": style.font_size - 1}}
 
