@@ -62,6 +62,7 @@ SETTLE_MS = 400  # after each measurement: anything arriving now is a late rerun
 #: Targets (see the issue): time ratios against the minimal page, and KB per change.
 TARGET_RATIO = 2.0
 TARGET_KB = 150.0
+TARGET_FPS = 20.0  # figures.animation.FRAME_MS = 50; within 10% counts as met
 #: Console errors an offline browser always logs (see tests/e2e/conftest.py); anything else is reported.
 EXPECTED_CONSOLE_NOISE = ("/_stcore/health", "/_stcore/host-config", "fonts.gstatic.com",
                           "ERR_NAME_NOT_RESOLVED")
@@ -560,6 +561,42 @@ def change_select(tab: Tab) -> Sample | None:
     return sample
 
 
+#: The animation's frame rate is measured on these links of the real app: the page opened (as in the
+#: other cases) and the heaviest the app allows (8 optimizers × 5000 steps). Frames are due every
+#: ``figures.animation.FRAME_MS`` ms (50: 20 frames per second, the design).
+ANIMATION_LINKS = {"heaviest: 8 optimizers × 5000 steps":
+                   "/?opt=sgd,momentum,nesterov,adam,rmsprop,adagrad,lion,adamw&steps=5000"}
+ANIMATION_SECONDS = 4.0
+#: Jump to the first frame, press ▶, and time every frame Plotly shows (``plotly_animatingframe``).
+PLAY_JS = """async (seconds) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const first = gd._transitionData._frames[0].name;
+  await window.Plotly.animate(gd, [first], {mode: 'immediate', frame: {duration: 0, redraw: false},
+                                             transition: {duration: 0}});
+  const times = [];
+  gd.on('plotly_animatingframe', () => times.push(performance.now()));
+  gd.querySelector('.updatemenu-button').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return {times, frames: gd._transitionData._frames.length};
+}"""
+
+
+def animation_fps(browser, server: Server, path: str, problems: list[str]) -> float | None:
+    """Frames per second while ▶ plays on ``path`` (None when it could not be measured)."""
+    tab = Tab(browser, server, problems)
+    try:
+        tab.open(path, LOAD_TIMEOUT_MS)
+        tab.page.wait_for_timeout(500)
+        played = tab.page.evaluate(PLAY_JS, ANIMATION_SECONDS)
+    finally:
+        tab.close()
+    times = played["times"]
+    if len(times) < 3:
+        problems.append(f"{server.name}: the animation showed {len(times)} frames on {path}")
+        return None
+    return (len(times) - 1) / ((times[-1] - times[0]) / 1e3)
+
+
 def _progress(case: str, name: str, sample: Sample) -> None:
     label = f" {sample.label}" if sample.label else ""
     print(f"    {case:<15} {name:<8} {sample.total / 1e3:6.2f} s {sample.kb:7.0f} KB{label}", flush=True)
@@ -592,6 +629,7 @@ def _measure(path: str, repeats: int) -> dict:
 
     problems: list[str] = []
     results: dict[str, dict[str, list[Sample]]] = defaultdict(lambda: {"minimal": [], "real": []})
+    animation: dict[str, float | None] = {}
     paths = {"minimal": "/", "real": path}
     scripts = {"minimal": MINIMAL_APP, "real": ROOT / "app.py"}
     with servers(scripts) as running, sync_playwright() as playwright:
@@ -637,9 +675,16 @@ def _measure(path: str, repeats: int) -> dict:
             finally:
                 for tab in tabs.values():
                     tab.close()
+            links = {f"the page opened ({path})": path} | ANIMATION_LINKS
+            for label, link in links.items():
+                fps = animation_fps(browser, running["real"], link, problems)
+                animation[label] = fps
+                print(f"    animation       real     {label}: "
+                      + (f"{fps:.1f} frames per second" if fps else "n/a"), flush=True)
         finally:
             browser.close()
-    return {"results": dict(results), "problems": problems, "sockets": sockets, "path": path}
+    return {"results": dict(results), "problems": problems, "sockets": sockets, "path": path,
+            "animation": animation}
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -778,6 +823,14 @@ def report(outcome: dict, repeats: int) -> bool:
                 if c.get(title):
                     listed = ", ".join(f"{name} {size / 1e3:.1f}" for size, name in c[title])
                     print(f"      {title}: {listed}")
+
+    print(f"\nAnimation while ▶ plays ({ANIMATION_SECONDS:.0f} s, real app; design: {TARGET_FPS:.0f} "
+          "frames per second):")
+    for label, fps in outcome.get("animation", {}).items():
+        smooth = fps is not None and fps >= 0.9 * TARGET_FPS
+        verdict = "n/a" if fps is None else f"{fps:.1f} fps: " + ("met" if smooth else "NOT met")
+        print(f"  {label:<45} {verdict}")
+        met = met and smooth
 
     gaps = [s.clock_gap for apps in results.values() for samples in apps.values() for s in samples
             if s.clock_gap is not None]
