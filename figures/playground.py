@@ -42,7 +42,7 @@ class Boxes:
     legend_band: float  # the width left of the map given to a vertical legend (0: legend on top)
 
 
-def boxes(arrangement: Arrangement, style: FigureStyle, n_series: int) -> Boxes:
+def boxes(arrangement: Arrangement, style: FigureStyle, n_series: int, dim: int = 2) -> Boxes:
     """Where each part goes, sized for a typical height of the figure in that arrangement.
 
     The state panel is one line per series (three on a phone), so its height grows with the series;
@@ -59,7 +59,8 @@ def boxes(arrangement: Arrangement, style: FigureStyle, n_series: int) -> Boxes:
         state_y = (loss[1] + gap, loss[1] + gap + state)
         return Boxes(((0.0, 1.0), (state_y[1] + 1.5 * gap, 1.0)), ((0.0, 1.0), loss), ((0.0, 1.0), second),
                      ((0.0, 1.0), state_y), 0.0)
-    height = 620.0 if style.lecture else 760.0
+    # Typical heights (ui.playground sizes the figure): a projector is short, a 1-D curve wide and low.
+    height = 620.0 if style.lecture else 760.0 if dim == 2 else 600.0
     state = min(0.3, (state_line(style) * n_series + 12) / height)
     gap = (50 if style.lecture else 75) / height  # tick labels (and on a screen the title "x") below the map
     low = state + gap
@@ -103,7 +104,7 @@ def playground_figure(landscape: Any, series: Sequence[Series], *, style: Figure
     series = list(series)
     view = view_window(landscape, series)
     grid = curve(landscape, view) if landscape.dim == 1 else None
-    places = boxes(arrangement, style, len(series))
+    places = boxes(arrangement, style, len(series), landscape.dim)
     animated = any(s.trajectory.path_steps[-1] > 0 for s in series)
     images: list[dict] = []
     data = panel_traces(landscape, series, view, style, grid=grid, max_points=max_points,
