@@ -62,7 +62,9 @@ def boxes(arrangement: Arrangement, style: FigureStyle, n_series: int, dim: int 
     # Typical heights (ui.playground sizes the figure): a projector is short, a 1-D curve wide and low.
     height = 620.0 if style.lecture else 760.0 if dim == 2 else 600.0
     state = min(0.3, (state_line(style) * n_series + 12) / height)
-    gap = (50 if style.lecture else 75) / height  # tick labels (and on a screen the title "x") below the map
+    # Below the map: tick labels, and on a screen the title "x" (a legend of several rows leaves a
+    # smaller plot than the typical height, so the gap is generous).
+    gap = (50 if style.lecture else 90) / height
     low = state + gap
     # A projector is wide and short: the legend goes in a column left of the map, not above it.
     band = 0.2 if style.lecture else 0.0

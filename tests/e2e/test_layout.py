@@ -141,3 +141,32 @@ def test_a_click_on_the_map_sets_the_start(page, app_server) -> None:
                           ".filter(t => (t.mode || '').includes('lines') && /lr=/.test(t.name || '')"
                           " && !t.name.includes(':') && t.xaxis === 'x').map(t => [t.x[0], t.y[0]])")
     assert first and all(abs(x - start[0]) < 1e-6 and abs(y - start[1]) < 1e-6 for x, y in first), first
+
+
+#: Go to frame ``k`` (as the step slider does), then read what the page shows: the slider's step, the
+#: state panel's lines as drawn (SVG text) and the loss chart's current-step marks.
+AT_FRAME = """async (k) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const name = gd._transitionData._frames[k].name;
+  await window.Plotly.animate(gd, [name], {mode: 'immediate', frame: {duration: 0, redraw: false},
+                                           transition: {duration: 0}});
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  // the state panel is the figure's only text trace: its lines are the SVG text of its points
+  const lines = Array.from(gd.querySelectorAll('.textpoint text')).map(t => t.textContent);
+  const marks = gd._fullData.find(t => t.name === 'current step' && t.yaxis === 'y2');
+  return {name, lines, markX: Array.from(marks.x)};
+}"""
+
+
+def test_the_step_slider_moves_the_state_lines_and_the_curve_marks(page, app_server) -> None:
+    page.goto(f"{app_server.url}/")
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    page.wait_for_function("() => window.Plotly && document.querySelector('.js-plotly-plot')._transitionData")
+    early, late = page.evaluate(AT_FRAME, 10), page.evaluate(AT_FRAME, 100)
+    for shown in (early, late):
+        step = int(shown["name"])
+        assert shown["markX"] == [step] * 3, shown  # every optimizer's mark at the frame's step
+        assert len(shown["lines"]) == 3 and shown["lines"][2].startswith("Adam, lr=0.1"), shown
+        assert "exp_avg = (" in shown["lines"][2] and "momentum_buffer = (" in shown["lines"][1]
+    assert early["lines"] != late["lines"]  # the numbers follow the step
