@@ -1,4 +1,4 @@
-"""Server-side time of Playground and Compare reruns, measured with Streamlit's AppTest.
+"""Server-side time of Playground, Compare and lesson reruns, measured with Streamlit's AppTest.
 
 AppTest runs the real page script in-process (no browser, no websocket), so the figures are the
 time the server spends on a rerun: reading widgets, cached or fresh runs, building figures and
@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from figures import landscape_figure, styled_series
+from figures import playground_figure, styled_series
 from scenarios import decode_playground, slot_labels
 from scenarios.results import safe_run_slot
 
@@ -78,18 +78,34 @@ def measure(repeats: int = 9) -> dict[str, float]:
     _check(compare)
     results["Compare page rerun, cached (4 landscapes x 3)"] = statistics.median(
         _timed(compare.run) for _ in range(repeats))
+
+    for page, name in LESSONS:
+        lesson = _open({}, page)
+        lesson.run()
+        _check(lesson)
+        loads = []
+        for _ in range(repeats):
+            st.cache_data.clear()  # a first visit: every run of the lesson computed
+            loads.append(_timed(lesson.run))
+        _check(lesson)
+        results[f"{name} lesson, load (runs computed)"] = statistics.median(loads)
     return results
 
 
+#: Each lesson page and its name; loading one must take under a second (LESSON_TARGET_S).
+LESSONS = (("pages/quadratics.py", "Quadratics"),)
+LESSON_TARGET_S = 1.0
+
+
 def figure_costs(steps: int, repeats: int = 9) -> tuple[float, int]:
-    """Median seconds to build the animated landscape figure for the six runs, and its JSON size."""
+    """Median seconds to build the Playground's figure for the six runs, and its JSON size."""
     settings = decode_playground(SIX | {"steps": str(steps)}).settings
     runs = [safe_run_slot(settings.run, c, label) for c, label in
             zip(settings.slots, slot_labels(settings.slots), strict=True)]
     series = styled_series([(r.label, r.trajectory) for r in runs])
     landscape = settings.run.build_landscape()
-    seconds = statistics.median(_timed(lambda: landscape_figure(landscape, series)) for _ in range(repeats))
-    return seconds, len(landscape_figure(landscape, series).to_json())
+    seconds = statistics.median(_timed(lambda: playground_figure(landscape, series)) for _ in range(repeats))
+    return seconds, len(playground_figure(landscape, series).to_json())
 
 
 def report(repeats: int = 9) -> None:
@@ -98,9 +114,12 @@ def report(repeats: int = 9) -> None:
     for name, value in measure(repeats).items():
         if "bytes" in name:
             print(f"  {name:<48} {value / 1e6:8.2f} MB")
+        elif "lesson" in name:
+            verdict = "met" if value < LESSON_TARGET_S else "NOT met"
+            print(f"  {name:<48} {value * 1e3:8.1f} ms   (< {LESSON_TARGET_S:.0f} s: {verdict})")
         else:
             print(f"  {name:<48} {value * 1e3:8.1f} ms")
     for steps in (500, 5000):
         seconds, size = figure_costs(steps, repeats)
-        print(f"  landscape figure, 6 x {steps} steps: build {seconds * 1e3:.1f} ms, "
+        print(f"  Playground figure, 6 x {steps} steps: build {seconds * 1e3:.1f} ms, "
               f"JSON {size / 1e6:.2f} MB")

@@ -66,6 +66,30 @@ class Comparison:
         max_items=MAX_LEARNING_RATES, sort=True, noun="learning rate"))
 
 
+@dataclass(frozen=True)
+class QuadraticsLesson:
+    """The lesson on quadratics: a bowl ½θᵀPθ + qᵀθ and the methods whose rates theory predicts."""
+
+    condition: float = declared(Setting(
+        HyperParam("condition", 10.0, "κ = λ_max / λ_min, the ratio of the steepest to the flattest "
+                   "curvature: how elongated the bowl is (the smallest eigenvalue is 1).", low=1.0,
+                   high=1000.0, log=True, label="Condition number κ")))
+    angle: float = declared(Setting(
+        HyperParam("angle", 30.0, "The flat direction's angle from the x-axis, in degrees. Rates do "
+                   "not depend on it; the picture does.", low=-90.0, high=90.0, label="Angle (degrees)")))
+    q: tuple[float, float] = declared(Setting(
+        HyperParam("q", (0.0, 0.0), "The linear term: the minimum moves to −P⁻¹q. Rates do not "
+                   "depend on it either.", low=-5.0, high=5.0, kind="pair", labels=("q₁", "q₂"),
+                   label="Linear term q")))
+    steps: int = declared(Setting(
+        HyperParam("steps", 150, "Steps of every method.", low=10, high=2000, kind="int", label="Steps"),
+        widget="slider"))
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.15, "A gradient-descent run at a learning rate of your choice, beside the "
+                   "ones theory picks.", low=1e-4, high=10.0, log=True,
+                   label="Your learning rate for gradient descent")))
+
+
 def default_playground() -> Playground:
     """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
     return Playground(
@@ -109,6 +133,7 @@ class Page:
 
 PLAYGROUND = Page("playground", "app.py", "Playground", "🧭", "pg", default_playground)
 COMPARE = Page("compare", "pages/compare.py", "Compare", "🔲", "cmp", default_comparison)
+QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "📐", "qd", QuadraticsLesson)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, QUADRATICS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pages import COMPARE, PLAYGROUND, Page
+from .pages import COMPARE, PLAYGROUND, QUADRATICS, Page
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,15 @@ PRESETS: tuple[Preset, ...] = (
         "(f ≈ 5.0). On Himmelblau, SGD and momentum head for the minimum at (3.58, −1.85), Adam for "
         "the one at (3, 2). On Rastrigin all three stop in the local minimum next to the start, "
         "(−2.98, 2.98) with f ≈ 17.9, far above the global minimum f = 0.",
+    ),
+    Preset(
+        "long_bowl", "A long bowl: κ = 100", QUADRATICS,
+        {"condition": "100", "steps": "800", "lr": "0.005"},
+        "At κ = 100 the bowl is a long valley. Gradient descent at its best learning rate, "
+        "2/(λ_min + λ_max) = 0.0198, shrinks the distance to the minimum by 0.9802 per step and needs "
+        "691 steps to cut it a millionfold; just past the stability edge 2/λ_max = 0.02, at lr 0.021, "
+        "it zig-zags ever wider and diverges at step 241. The tuned heavy ball (lr 0.0331, μ 0.6694) "
+        "needs 91 steps, Nesterov 156, Newton 1.",
     ),
 )
 

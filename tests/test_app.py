@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from landscapes import LANDSCAPES
 from optimizers import OPTIMIZERS
-from scenarios import PLAYGROUND, decode_comparison, decode_playground, encode_playground
+from scenarios import PLAYGROUND, decode, decode_playground, encode_playground
 from scenarios.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -178,12 +178,10 @@ def test_a_bad_link_falls_back_with_a_visible_notice() -> None:
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
 def test_presets_load_with_one_click(preset) -> None:
-    at = open_app(page=None if preset.page is PLAYGROUND else COMPARE)
+    at = open_app(page=None if preset.page is PLAYGROUND else preset.page.path)
     at.button(key=f"preset.{preset.key}").click().run()
     assert_clean(at)
-    decode = decode_playground if preset.page is PLAYGROUND else decode_comparison
-    key = "playground.settings" if preset.page is PLAYGROUND else "compare.settings"
-    assert at.session_state[key] == decode(preset.query).settings
+    assert at.session_state[f"{preset.page.name}.settings"] == decode(preset.page, preset.query).settings
     assert charts(at)
 
 

@@ -207,6 +207,7 @@ SHOW_ALL = {
                     "opt": "lookahead,sgd"}],
     "compare": [{"noise": "0.1", "clip": "value", "schedule": "piecewise", "opt": "rmsprop,momentum"},
                 {"mode": "lr", "landscape": "quadratic", "opt": "rmsprop", "schedule": "step"}],
+    "quadratics": [{}],  # no conditional controls
 }
 
 

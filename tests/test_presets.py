@@ -513,3 +513,44 @@ def test_four_landscapes_no_optimizer_wins_everywhere(lesson: Lesson) -> None:
         assert np.array_equal(np.round(end), next_to_start)
         assert rounds_to(end[0], "-2.98") and rounds_to(end[1], "2.98")
         assert rounds_to(traj.final_loss[0], "17.9")
+
+
+@lesson_test("long_bowl")
+def test_a_long_bowl_theory_and_runs(lesson: Lesson) -> None:
+    from lessons.quadratics import distances
+    from scenarios.lessons import quadratics_methods, quadratics_run
+
+    decoded = scenarios.decode(scenarios.QUADRATICS, PRESETS_BY_KEY["long_bowl"].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    run = quadratics_run(settings)
+    landscape = run.build_landscape()
+    lesson.says("At κ = 100")
+    assert settings.condition == 100.0 and landscape.eigenvalues == (1.0, 100.0)
+    methods, choices = quadratics_methods(settings)
+    by_label = {}
+    for method, choice in zip(methods, choices, strict=True):
+        traj = trajectory(run, choice)
+        diverged = int(traj.diverged_at[0]) if traj.diverged[0] else None
+        d = distances(path(traj), landscape.optima[0], diverged)
+        reached = np.flatnonzero(d <= 1e-6 * d[0])
+        by_label[method.label] = (method, diverged, int(reached[0]) if reached.size else None)
+
+    best, _, best_steps = by_label["GD, optimal lr"]
+    lesson.says("2/(λ_min + λ_max) = 0.0198")
+    assert rounds_to(dict(best.hyper)["lr"], "0.0198") and dict(best.hyper)["lr"] == 2 / (1 + 100)
+    lesson.says("by 0.9802 per step")
+    assert rounds_to(best.rate, "0.9802")
+    lesson.says("needs 691 steps to cut it a millionfold")
+    assert best_steps == 691
+    lesson.says("the stability edge 2/λ_max = 0.02, at lr 0.021")
+    edge, diverged, _ = by_label["GD, lr = 2.1/λ_max"]
+    assert 2 / 100 == 0.02 and rounds_to(dict(edge.hyper)["lr"], "0.021") and edge.rate > 1
+    lesson.says("diverges at step 241")
+    assert diverged == 241
+    hb, _, hb_steps = by_label["Heavy ball, optimal"]
+    lesson.says("(lr 0.0331, μ 0.6694) needs 91 steps")
+    assert rounds_to(dict(hb.hyper)["lr"], "0.0331") and rounds_to(dict(hb.hyper)["momentum"], "0.6694")
+    assert hb_steps == 91
+    lesson.says("Nesterov 156, Newton 1")
+    assert by_label["Nesterov"][2] == 156 and by_label["Newton"][2] == 1

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from scenarios import default_playground, slot_labels
+from scenarios import PAGES, default_playground, slot_labels
 
 from .conftest import streamlit_server
 
@@ -75,7 +75,7 @@ def _check_compare_deep_link(page, url: str, screenshot) -> None:
     assert "Compare · Optimizer explorer" in page.title()  # set by the shared frame
     sidebar = page.locator('[data-testid="stSidebar"]')
     links = [text.strip() for text in sidebar.get_by_test_id("stPageLink-NavLink").all_inner_texts()]
-    assert links == ["Playground", "Compare"]
+    assert links == [p.title for p in PAGES]  # the menu, from the page declarations
     # Streamlit's own menu (which would list the files "app" and "compare") must not be drawn.
     assert sidebar.get_by_test_id("stSidebarNav").count() == 0
     assert sidebar.get_by_test_id("stSidebarNavLink").count() == 0
@@ -166,3 +166,14 @@ def test_csv_download_has_trajectories(page, app_server):
     assert len(steps) == 2, list(steps)  # one block of rows per optimizer
     for name, seen in steps.items():
         assert seen[0] == 0 and seen[-1] == 20, (name, seen)  # from the start to the last step
+
+
+def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
+    page.goto(f"{app_server.url}/quadratics?condition=100")
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Lesson: quadratics · Optimizer explorer" in page.title()
+    assert page.locator(".js-plotly-plot").count() == 2  # the two maps, the distances
+    assert page.get_by_text("0.0198").first.is_visible()  # the best learning rate at κ = 100
+    screenshot("quadratics.png")
