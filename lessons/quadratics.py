@@ -116,6 +116,9 @@ class Measured:
 #: (float64 still has four digits there); a growing run is measured until it is 1e12 times further.
 WINDOW = (1e-2, 1e-12)
 MIN_POINTS = 5
+#: A run that never leaves the window's upper end (slow, or short) is measured over all its steps,
+#: if it has this many: fewer would measure the start's transient, not the rate.
+MIN_WHOLE_RUN = 20
 
 
 def measured_rate(distances: np.ndarray) -> Measured:
@@ -133,7 +136,7 @@ def measured_rate(distances: np.ndarray) -> Measured:
     steps = np.flatnonzero(shrinking)
     if len(steps) < MIN_POINTS:  # the run got to the minimum in a step or two, or barely moved
         finite = np.flatnonzero(np.isfinite(ratio) & (ratio > WINDOW[1]))
-        if len(finite) >= MIN_POINTS and finite[-1] == len(d) - 1:  # steady but slow: the whole run
+        if len(finite) >= MIN_WHOLE_RUN and finite[-1] == len(d) - 1:  # steady but slow: the whole run
             steps = finite
         else:
             return Measured(None, 0, 0)

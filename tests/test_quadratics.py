@@ -179,3 +179,16 @@ def test_the_rate_figure_draws_the_prediction_beside_each_run() -> None:
     assert fig.layout.yaxis.type == "log"
     newton = rate_figure([series], [d], [0.0])
     assert len(newton.data) == 1  # no line for a rate of 0
+
+
+def test_a_short_run_is_not_measured_and_not_called_diverging() -> None:
+    # κ = 1000, ten steps: the tuned heavy ball first swings out (its distance grows), then converges;
+    # ten steps are its transient, which says nothing about its rate
+    at = open_lesson({"condition": "1000", "steps": "10"})
+    table = at.dataframe[0].value.set_index("method")
+    assert table.loc["Heavy ball, optimal", "measured rate"] == "—"
+    assert table.loc["Heavy ball, optimal", "outcome"] == "stopped after 10 steps"
+    # past the edge the distance has grown only 1.1¹⁰ ≈ 2.6 times: too little to measure; the
+    # predicted rate (1.1) says where it goes
+    assert table.loc["GD, lr = 2.1/λ_max", "predicted rate"] == "1.1"
+    assert table.loc["GD, lr = 2.1/λ_max", "measured rate"] == "—"
