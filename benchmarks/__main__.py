@@ -30,7 +30,7 @@ import numpy as np
 from landscapes import get_landscape
 from optimizers import OPTIMIZERS, run
 
-from . import app_reruns
+from . import app_reruns, explore_cases
 
 STEPS = 500
 LR = 0.01
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             slow.append(name)
         print(f"  {name:<18} {ms:7.2f}{flag}")
     print(f"{len(OPTIMIZERS)} optimizers; over 10 ms: {', '.join(slow) or 'none'}")
+    explore_cases.report(3 if args.quick else 5)
     if not args.engine:
         app_reruns.report(5 if args.quick else 9)
     return 0
