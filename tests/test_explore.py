@@ -110,3 +110,74 @@ def test_metrics_the_landscape_cannot_give_say_why() -> None:
     with pytest.raises(ValueError, match="not known"):
         sweep("sgd", Bowl(), 10, metric="final_distance", lr=[0.1, 0.2])
     assert sweep("sgd", Bowl(), 10, metric="mean_loss", lr=[0.1, 0.2]).values.shape == (2,)
+
+
+# --- basins -------------------------------------------------------------------------------------------
+
+def test_basins_label_every_start_as_its_own_run_ends() -> None:
+    from explore import DIVERGED, NONE_REACHED, basins
+
+    himmelblau = get_landscape("himmelblau")
+    result = basins("sgd", himmelblau, 300, resolution=21, lr=0.01)
+    assert result.labels.shape == result.steps.shape == (21, 21) and result.starts.shape == (21, 21, 2)
+    assert set(np.unique(result.labels)) == {0, 1, 2, 3}  # its four minima, each with a basin
+    optima = np.asarray(himmelblau.optima)
+    for j, i in [(0, 0), (10, 3), (20, 20), (5, 17)]:
+        start = result.starts[j, i]
+        assert start[0] == result.axes[0][i] and start[1] == result.axes[1][j]  # rows along y
+        single = run("sgd", himmelblau, start, steps=300, lr=0.01, record="loss")
+        distance = np.linalg.norm(optima - single.final_x[0], axis=1)
+        label = int(np.argmin(distance)) if distance.min() <= result.tolerance else NONE_REACHED
+        assert result.labels[j, i] == label
+        f_star = himmelblau(optima[label][None, :])[0]
+        first = next(k for k, f in enumerate(single.loss[:, 0]) if abs(f - f_star) <= 1e-6)
+        assert result.steps[j, i] == first
+    far = basins("sgd", himmelblau, 50, resolution=5, lr=0.1)  # too large a step: runaways
+    assert (far.labels == DIVERGED).any() and np.isinf(far.steps[far.labels == DIVERGED]).all()
+    assert sum(far.share().values()) == pytest.approx(1.0)
+
+
+def test_basins_on_a_line_and_refusals() -> None:
+    from explore import basins
+
+    line = basins("sgd", get_landscape("x2_plus_sin"), 200, resolution=50, lr=0.1)
+    assert line.labels.shape == (50,) and (line.labels == 0).all()  # one minimum: every start gets there
+    with pytest.raises(ValueError, match="resolution"):
+        basins("sgd", get_landscape("x2_plus_sin"), 10, resolution=1, lr=0.1)
+
+
+# --- tune and race ------------------------------------------------------------------------------------
+
+def test_tune_finds_the_best_step_of_gradient_descent_on_a_quadratic() -> None:
+    from explore import tune
+
+    quadratic = get_landscape("quadratic")  # eigenvalues 1 and 10
+    best = tune("sgd", quadratic, 100, momentum=0.0)
+    lrs = best.grid.axes[0][1]
+    assert [name for name, _ in best.grid.axes] == ["lr"] and len(lrs) == 64
+    step = np.log(lrs[1] / lrs[0])
+    assert abs(np.log(best.settings["lr"] / (2 / 11))) <= step  # within one grid step of 2/(λ_min + λ_max)
+    assert best.score == best.grid.values.min() and best.settings["momentum"] == 0.0
+    again = tune("sgd", quadratic, 100, momentum=0.0)
+    assert again.settings == best.settings  # same arguments, same answer
+
+
+def test_tune_with_noise_averages_over_seeds_and_is_repeatable() -> None:
+    from explore import tune
+
+    first = tune("momentum", ROSENBROCK, 100, budget=16, noise=1.0, seeds=3)
+    second = tune("momentum", ROSENBROCK, 100, budget=16, noise=1.0, seeds=3)
+    assert first.settings == second.settings and first.score == second.score
+    assert [name for name, _ in first.grid.axes] == ["lr", "momentum"]
+    assert np.isinf(first.grid.values[first.grid.diverged]).all()
+
+
+def test_race_runs_each_tuned_optimizer_from_one_start() -> None:
+    from explore import race
+
+    entries = race(["sgd", "adam"], ROSENBROCK, 200, budget=16)
+    assert [e.tuned.optimizer for e in entries] == ["sgd", "adam"]
+    for entry in entries:
+        again = run(entry.tuned.optimizer, ROSENBROCK, steps=200, record="loss", **entry.tuned.settings)
+        np.testing.assert_array_equal(entry.trajectory.loss, again.loss)
+        assert entry.trajectory.final_loss[0] == entry.tuned.score  # f* = 0: the score is the final f
