@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,9 +50,37 @@ class CurvePanel:
                                  "exponentformat": "power"}
         if self.log:
             yaxis["minorloglabels"] = "none"
+            ticks = self._few_decade_ticks()
+            if ticks:  # the decade ticks alone would leave one label ("1"): 0.2, 0.5, 1, 2, … in full
+                yaxis |= {"tickvals": ticks, "ticktext": [f"{v:g}" for v in ticks]}
         if self.y_range is not None:
             yaxis["range"] = self.y_range
         return yaxis
+
+    def _few_decade_ticks(self) -> list[float]:
+        """Ticks at 1, 2 and 5 times each power of ten, when the values span less than two decades
+        (and no fixed range is set); else none (Plotly's decade ticks say enough)."""
+        if self.y_range is not None:
+            return []
+        values = np.concatenate([y[np.isfinite(y) & (y > 0)] for _, y in self.lines] or [np.zeros(0)])
+        if not values.size:
+            return []
+        low, high = float(values.min()), float(values.max())
+        if high / low >= 100:
+            return []
+        if high / low < 3:  # within a factor 3: evenly spaced round values, as on a linear axis
+            if high == low:
+                return [float(f"{low:.3g}")]
+            step = 10.0 ** math.floor(math.log10((high - low) / 2))
+            for factor in (1, 2, 5, 10):
+                if (high - low) / (step * factor) <= 5:
+                    step *= factor
+                    break
+            first = math.ceil(low / step) * step
+            return [float(f"{v:.12g}") for v in np.arange(first, high + step / 2, step) if 0 < v <= high]
+        powers = range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+        return [float(f"{m * 10.0 ** k:.12g}") for k in powers for m in (1, 2, 5)
+                if low / 1.5 <= m * 10.0 ** k <= high * 1.5]
 
     def at(self, steps: np.ndarray) -> np.ndarray:
         """``(len(steps), series)`` the value each line has at ``steps`` (NaN where not finite).

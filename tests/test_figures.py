@@ -479,3 +479,20 @@ def test_last_exit_of_a_path_jumping_across_the_view():
     # one axis (1-D paths on a curve)
     point, row = last_exit(np.array([[5.0], [-5.0], [50.0]]), ((-3.0, 3.0),))
     assert point == pytest.approx([3.0]) and row == 2
+
+
+def test_a_log_axis_over_few_decades_labels_its_minor_ticks(rosen_series):
+    from figures.curves import distance_panel, loss_panel
+
+    short = styled_series([("sgd", run("sgd", ROSENBROCK, steps=50, lr=1e-4))])  # barely moves
+    axis = distance_panel(ROSENBROCK, short).yaxis()  # distances 2.624 … 2.693: round values between
+    assert axis["tickvals"] == [2.64, 2.66, 2.68] and axis["ticktext"] == ["2.64", "2.66", "2.68"]
+    default = styled_series([("adam", run("adam", ROSENBROCK, steps=500, lr=0.1))])
+    panel = distance_panel(ROSENBROCK, default)
+    low, high = panel.lines[0][1].min(), panel.lines[0][1].max()  # about 0.2 … 2.7
+    assert 3 < high / low < 100
+    ticks = panel.yaxis()["tickvals"]
+    assert set(ticks) >= {0.5, 1.0, 2.0} and all(low / 1.5 <= t <= 1.5 * high for t in ticks)
+    assert {round(t / 10 ** np.floor(np.log10(t)), 9) for t in ticks} <= {1.0, 2.0, 5.0}  # 1, 2, 5 × 10ᵏ
+    long = styled_series([("adam", run("adam", ROSENBROCK, steps=500, lr=0.1))])
+    assert "tickvals" not in loss_panel(ROSENBROCK, long).yaxis()  # many decades: 10ⁿ only
