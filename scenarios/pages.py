@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from landscapes import LANDSCAPES
-from optimizers import HyperParam
+from optimizers import OPTIMIZERS, HyperParam
 
 from .fields import ListSetting, Nested, Setting, Slots, declared
 from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
@@ -90,6 +90,39 @@ class QuadraticsLesson:
                    label="Your learning rate for gradient descent")))
 
 
+#: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
+SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
+                  if any(p.name == "lr" for p in spec.hyperparams))
+SWEEP_METRICS = ("final_gap", "mean_loss", "steps_to_tol", "final_distance")
+
+
+@dataclass(frozen=True)
+class SweepPage:
+    """A grid of one optimizer's settings on one landscape: the learning rate, and its second
+    hyperparameter where it has one (momentum, β₁, …)."""
+
+    run: RunSettings = declared(Nested(), default_factory=lambda: RunSettings(landscape="rosenbrock",
+                                                                              steps=300))
+    optimizer: str = declared(Setting(
+        HyperParam("opt", "adam", "The optimizer whose settings the grid covers.", kind="choice",
+                   choices=SWEEPABLE, labels=tuple(OPTIMIZERS[n].title for n in SWEEPABLE),
+                   label="Optimizer"), invalid="there is no such optimizer with a learning rate"))
+    second: bool = declared(Setting(
+        HyperParam("second", True, "A second axis: the optimizer's momentum, β₁, … (where it has one).",
+                   kind="bool", label="Second axis"), widget="toggle"))
+    lr_range: tuple[float, float] = declared(Setting(
+        HyperParam("lrs", (1e-4, 1.0), "The learning rates of the grid, evenly spaced on a log scale.",
+                   low=1e-6, high=100.0, log=True, kind="pair", labels=("smallest lr", "largest lr"),
+                   label="Learning-rate range")))
+    resolution: int = declared(Setting(
+        HyperParam("cells", 32, "Values per axis: 32 × 32 cells are 1024 runs, in one batched call.",
+                   low=4, high=64, kind="int", label="Cells per axis"), widget="slider"))
+    metric: str = declared(Setting(
+        HyperParam("metric", "final_gap", "What each cell shows.", kind="choice", choices=SWEEP_METRICS,
+                   labels=("final gap f − f*", "mean loss over the run", "steps to reach the tolerance",
+                           "final distance to the nearest optimum"), label="Metric")))
+
+
 def default_playground() -> Playground:
     """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
     return Playground(
@@ -134,6 +167,7 @@ class Page:
 PLAYGROUND = Page("playground", "app.py", "Playground", "🧭", "pg", default_playground)
 COMPARE = Page("compare", "pages/compare.py", "Compare", "🔲", "cmp", default_comparison)
 QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "📐", "qd", QuadraticsLesson)
+SWEEP = Page("sweep", "pages/sweep.py", "Sweep", "🗺️", "sw", SweepPage)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, QUADRATICS)

@@ -554,3 +554,36 @@ def test_a_long_bowl_theory_and_runs(lesson: Lesson) -> None:
     assert hb_steps == 91
     lesson.says("Nesterov 156, Newton 1")
     assert by_label["Nesterov"][2] == 156 and by_label["Newton"][2] == 1
+
+
+@lesson_test("momentum_edge")
+def test_momentum_edge_follows_the_theory(lesson: Lesson) -> None:
+    from lessons.quadratics import optimal_heavy_ball
+    from scenarios.sweeps import grid_axes, page_sweep
+
+    decoded = scenarios.decode(scenarios.SWEEP, PRESETS_BY_KEY["momentum_edge"].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    landscape = settings.run.build_landscape()
+    lesson.says("the quadratic with κ = 10")
+    assert landscape.eigenvalues == (1.0, 10.0)
+    grid = page_sweep(settings, "final_gap")
+    axes = grid_axes(settings)
+    lrs, mus = axes["lr"], axes["momentum"]
+    lesson.says("diverges past lr 2/λ_max = 0.2")
+    mu0 = grid.diverged[:, 0]  # μ = 0 is gradient descent
+    assert mus[0] == 0 and not mu0[lrs <= 0.9 * 0.2].any() and mu0[lrs >= 1.25 * 0.2].all()
+    lesson.says("moves that edge to 2(1 + μ)/λ_max")
+    for j, mu in enumerate(mus):  # every row: stable well below the edge, diverged well above it
+        edge = 2 * (1 + mu) / 10
+        assert not grid.diverged[lrs <= 0.9 * edge, j].any() and grid.diverged[lrs >= 1.25 * edge, j].all()
+    lesson.says("best cell, lr 0.2102 and μ 0.3194")
+    scores = np.where(grid.diverged | ~np.isfinite(grid.values), np.inf, grid.values)
+    i, j = np.unravel_index(int(np.argmin(scores)), scores.shape)
+    assert rounds_to(lrs[i], "0.2102") and rounds_to(mus[j], "0.3194")
+    lesson.says("within two cells of the heavy ball's theoretical optimum, lr 0.2309 and μ 0.2699")
+    lr, mu, _ = optimal_heavy_ball(1.0, 10.0)
+    assert rounds_to(lr, "0.2309") and rounds_to(mu, "0.2699")
+    cells_lr = abs(np.log(lrs[i] / lr)) / np.log(lrs[1] / lrs[0])
+    cells_mu = abs(mus[j] - mu) / (mus[1] - mus[0])
+    assert cells_lr <= 2 and cells_mu <= 2

@@ -183,6 +183,11 @@ def test_every_preset_decodes_cleanly_and_runs(preset) -> None:
     if preset.page is scenarios.QUADRATICS:  # a lesson runs its own methods
         from scenarios.lessons import quadratics_methods, quadratics_run
         run, choices = quadratics_run(decoded.settings), quadratics_methods(decoded.settings)[1]
+    elif preset.page is scenarios.SWEEP:  # a grid: it must run and have finite cells
+        from scenarios.sweeps import page_sweep
+        grid = page_sweep(decoded.settings, decoded.settings.metric)
+        assert np.isfinite(grid.values).any()
+        return
     else:
         run, choices = decoded.settings.run, decoded.settings.slots
     for choice in choices:

@@ -177,3 +177,30 @@ def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
     assert page.locator(".js-plotly-plot").count() == 2  # the two maps, the distances
     assert page.get_by_text("0.0198").first.is_visible()  # the best learning rate at κ = 100
     screenshot("quadratics.png")
+
+
+def test_sweep_opens_from_its_link_and_a_click_chooses_a_cell(page, app_server, screenshot):
+    from scenarios.results import format_quantity
+    from scenarios.sweeps import grid_axes
+
+    link = {"landscape": "quadratic", "opt": "momentum", "cells": "8"}
+    page.goto(f"{app_server.url}/sweep?" + "&".join(f"{k}={v}" for k, v in link.items()))
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(800)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Sweep · Optimizer explorer" in page.title()
+    box = page.locator(".js-plotly-plot").first.locator(".nsewdrag").first.bounding_box()
+    i, j = 2, 5  # a cell away from the best one (the best sits at the largest stable lr)
+    page.mouse.click(box["x"] + (i + 0.5) / 8 * box["width"], box["y"] + box["height"] * (1 - (j + 0.5) / 8))
+    axes = grid_axes(decode_sweep(link))
+    expected = (f"SGD + momentum, lr={format_quantity(axes['lr'][i])}, "
+                f"momentum={format_quantity(axes['momentum'][j])}")
+    page.wait_for_function(f"() => document.body.innerText.includes({expected!r})", timeout=20_000)
+    screenshot("sweep.png")
+
+
+def decode_sweep(query: dict[str, str]):
+    from scenarios import SWEEP, decode
+
+    return decode(SWEEP, query).settings
