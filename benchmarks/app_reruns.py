@@ -93,7 +93,8 @@ def measure(repeats: int = 9) -> dict[str, float]:
 
 
 #: Each lesson-like page and its name; loading one must take under a second (LESSON_TARGET_S).
-LESSONS = (("pages/quadratics.py", "Quadratics"), ("pages/sweep.py", "Sweep (32x32 Adam)"))
+LESSONS = (("pages/quadratics.py", "Quadratics"), ("pages/sweep.py", "Sweep (32x32 Adam)"),
+           ("pages/basins.py", "Basins (3 x 200x200)"))
 LESSON_TARGET_S = 1.0
 
 

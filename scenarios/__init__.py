@@ -13,6 +13,7 @@ from .codec import (
     encode_playground,
 )
 from .pages import (
+    BASINS,
     COMPARE,
     PAGES,
     PLAYGROUND,
@@ -28,6 +29,7 @@ from .pages import (
 from .settings import OptimizerChoice, RunSettings, slot_labels
 
 __all__ = [
+    "BASINS",
     "COMPARE",
     "PAGES",
     "PLAYGROUND",

@@ -20,6 +20,7 @@ from .fields import ListSetting, Nested, Setting, Slots, declared
 from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
 
 MAX_LEARNING_RATES = 8
+MAX_BASIN_SLOTS = 4  # side by side maps; each one is resolution² runs
 MAX_PANELS = 9
 
 
@@ -123,6 +124,30 @@ class SweepPage:
                            "final distance to the nearest optimum"), label="Metric")))
 
 
+@dataclass(frozen=True)
+class BasinsPage:
+    """Where each start ends up, per optimizer: a grid of starts over the landscape's window."""
+
+    run: RunSettings = declared(Nested(), default_factory=RunSettings)
+    slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_BASIN_SLOTS, COLOUR), default=())
+    resolution: int = declared(Setting(
+        HyperParam("res", 200, "Starts per axis: 200 × 200 are 40,000 runs per optimizer, in one batched "
+                   "call each.", low=10, high=300, kind="int", label="Starts per axis"), widget="slider"))
+    colour_by: str = declared(Setting(
+        HyperParam("show", "optimum", "Colour each start by the optimum it reaches, or by how many steps "
+                   "it took to get there.", kind="choice", choices=("optimum", "steps"),
+                   labels=("which optimum", "steps to reach it"), label="Colour by"), widget="segmented"))
+
+
+def default_basins() -> BasinsPage:
+    """Who goes where on Himmelblau: plain, heavy-ball and adaptive steps from the same starts."""
+    return BasinsPage(
+        run=RunSettings(landscape="himmelblau", steps=300),
+        slots=(OptimizerChoice.of("sgd", lr=0.01), OptimizerChoice.of("momentum", lr=0.005, momentum=0.9),
+               OptimizerChoice.of("adam", lr=0.05)),
+    )
+
+
 def default_playground() -> Playground:
     """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
     return Playground(
@@ -168,6 +193,7 @@ PLAYGROUND = Page("playground", "app.py", "Playground", "🧭", "pg", default_pl
 COMPARE = Page("compare", "pages/compare.py", "Compare", "🔲", "cmp", default_comparison)
 QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "📐", "qd", QuadraticsLesson)
 SWEEP = Page("sweep", "pages/sweep.py", "Sweep", "🗺️", "sw", SweepPage)
+BASINS = Page("basins", "pages/basins.py", "Basins", "🧲", "bs", default_basins)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, QUADRATICS)

@@ -209,7 +209,13 @@ SHOW_ALL = {
                 {"mode": "lr", "landscape": "quadratic", "opt": "rmsprop", "schedule": "step"}],
     "quadratics": [{}],  # no conditional controls
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}],
+    "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],
 }
+
+
+#: Declared settings a page has no control for, and why. Basins: every start of its grid is on the
+#: map, so the shared run settings' start point is not one.
+NOT_CONTROLS = {"basins": {"bs.start.0", "bs.start.1"}}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -233,7 +239,7 @@ def test_every_declared_widget_has_a_control(page) -> None:
                 found.add(key)
             except KeyError:
                 pass
-    assert wanted - found == set()
+    assert wanted - found == NOT_CONTROLS.get(page.name, set())
 
 
 @st.composite

@@ -587,3 +587,24 @@ def test_momentum_edge_follows_the_theory(lesson: Lesson) -> None:
     cells_lr = abs(np.log(lrs[i] / lr)) / np.log(lrs[1] / lrs[0])
     cells_mu = abs(mus[j] - mu) / (mus[1] - mus[0])
     assert cells_lr <= 2 and cells_mu <= 2
+
+
+@lesson_test("himmelblau_basins")
+def test_himmelblau_basins_momentum_overshoots(lesson: Lesson) -> None:
+    from explore import basins
+
+    settings = scenarios.decode(scenarios.BASINS, PRESETS_BY_KEY["himmelblau_basins"].query).settings
+    assert settings.run.landscape == "himmelblau" and settings.resolution == 200
+    landscape = settings.run.build_landscape()
+    gd, heavy = (basins(c.name, landscape, settings.run.steps, resolution=settings.resolution,
+                        **dict(c.hyper)) for c in settings.slots)
+    assert [c.name for c in settings.slots] == ["sgd", "momentum"]
+    lesson.says("sends every start to a minimum")
+    assert (gd.labels >= 0).all()
+    other = gd.labels != heavy.labels
+    lesson.says("ends 24 % of the starts at another minimum")
+    assert rounds_to(100 * other.mean(), "24")
+    radius = np.hypot(gd.starts[..., 0], gd.starts[..., 1])
+    lesson.says("10 % of those within 2.5 of the centre, 40 % of those beyond 4")
+    assert rounds_to(100 * other[radius < 2.5].mean(), "10")
+    assert rounds_to(100 * other[radius > 4].mean(), "40")

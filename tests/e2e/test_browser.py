@@ -204,3 +204,13 @@ def decode_sweep(query: dict[str, str]):
     from scenarios import SWEEP, decode
 
     return decode(SWEEP, query).settings
+
+
+def test_basins_open_from_their_link(page, app_server, screenshot):
+    page.goto(f"{app_server.url}/basins?res=60")
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Basins · Optimizer explorer" in page.title()
+    assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 3
+    screenshot("basins.png")

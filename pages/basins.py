@@ -1,0 +1,5 @@
+"""Basins: where each start ends up, per optimizer."""
+
+from ui.basins import render
+
+render()

@@ -1,0 +1,75 @@
+"""The Basins page through AppTest, and its figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from explore import DIVERGED, NONE_REACHED, basins
+from figures.basins import NONE_COLOUR, OPTIMUM_COLOURS, basin_shares, basins_figure
+from landscapes import get_landscape
+from scenarios import BASINS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_basins(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(BASINS.path)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_the_table_is_the_maps() -> None:
+    at = open_basins({"res": "30"})
+    settings = at.session_state["basins.settings"]
+    table = at.dataframe[0].value
+    landscape = settings.run.build_landscape()
+    assert list(table["optimizer"]) == ["SGD, lr=0.01", "SGD + momentum, lr=0.005", "Adam, lr=0.05"]
+    for row, choice in zip(table.to_dict("records"), settings.slots, strict=True):
+        result = basins(choice.name, landscape, settings.run.steps, resolution=30, **dict(choice.hyper))
+        share = result.share()
+        for k, point in enumerate(result.optima):
+            key = next(c for c in table.columns if c.startswith("→") and c.endswith(
+                f"{point[1]:.4g})".replace("-", "−")))
+            assert row[key] == f"{100 * share.get(k, 0.0):.1f} %"
+        assert row["diverged"] == f"{100 * share.get(DIVERGED, 0.0):.1f} %"
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_steps_one_d_no_optima_and_a_bad_link() -> None:
+    assert open_basins({"show": "steps", "res": "20"}).session_state["basins.settings"].colour_by == "steps"
+    line = open_basins({"landscape": "x2_plus_sin", "res": "40"})
+    assert line.dataframe[0].value["reached none"].tolist() == ["0.0 %"] * 3
+    flat = open_basins({"landscape": "saddle", "res": "10"})
+    assert any("no known optima" in i.value for i in flat.info)
+    assert flat.dataframe[0].value["reached none"].tolist() == ["100.0 %"] * 3
+    bad = open_basins({"res": "5000", "opt": "sgd,nope"})
+    notices = " ".join(w.value for w in bad.warning)
+    assert "res=5000" in notices and "nope" in notices
+
+
+def test_figure_colours_each_start_by_its_optimum() -> None:
+    himmelblau = get_landscape("himmelblau")
+    result = basins("sgd", himmelblau, 200, resolution=12, lr=0.01)
+    far = basins("sgd", himmelblau, 30, resolution=6, lr=0.1)  # runaways and unfinished runs
+    fig = basins_figure([("a", result), ("b", far)], columns=2)
+    heat = fig.data[0]
+    z = np.asarray(heat.z, dtype=float)
+    np.testing.assert_array_equal(z, result.labels + 2)  # 0 diverged, 1 none, 2… the optima
+    scale = heat.colorscale
+    assert scale[-1][1] == OPTIMUM_COLOURS[3] and scale[2][1] == NONE_COLOUR
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend[-2:] == ["reached none", "diverged"] and legend[0].startswith("optimum (3, 2)")
+    assert (far.labels == DIVERGED).any() or (far.labels == NONE_REACHED).any()
+    rows = basin_shares([("a", result), ("b", far)])
+    assert abs(sum(v for k, v in rows[0].items() if k not in ("optimizer", "median steps")) - 1) < 1e-12
+    steps = basins_figure([("a", result)], colour_by="steps")
+    assert np.nanmax(np.asarray(steps.data[0].z, dtype=float)) <= np.log10(np.nanmax(
+        np.where(np.isfinite(result.steps), result.steps, np.nan))) + 1e-12
