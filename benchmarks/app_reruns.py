@@ -79,7 +79,7 @@ def measure(repeats: int = 9) -> dict[str, float]:
     results["Compare page rerun, cached (4 landscapes x 3)"] = statistics.median(
         _timed(compare.run) for _ in range(repeats))
 
-    for page, name in LESSONS:
+    for page, name, _ in LESSONS:
         lesson = _open({}, page)
         lesson.run()
         _check(lesson)
@@ -92,10 +92,11 @@ def measure(repeats: int = 9) -> dict[str, float]:
     return results
 
 
-#: Each lesson-like page and its name; loading one must take under a second (LESSON_TARGET_S).
-LESSONS = (("pages/quadratics.py", "Quadratics"), ("pages/sweep.py", "Sweep (32x32 Adam)"),
-           ("pages/basins.py", "Basins (3 x 200x200)"))
-LESSON_TARGET_S = 1.0
+#: Each page, its name and its load target in seconds: a lesson under 1 s (issue "Lessons I"), a
+#: basin map of 200 x 200 starts under 2 s (issue "Explore at scale").
+LESSONS = (("pages/quadratics.py", "Quadratics", 1.0), ("pages/sweep.py", "Sweep (32x32 Adam)", 1.0),
+           ("pages/basins.py", "Basins (3 x 200x200)", 2.0))
+TARGETS = {name: target for _, name, target in LESSONS}
 
 
 def figure_costs(steps: int, repeats: int = 9) -> tuple[float, int]:
@@ -116,8 +117,9 @@ def report(repeats: int = 9) -> None:
         if "bytes" in name:
             print(f"  {name:<48} {value / 1e6:8.2f} MB")
         elif "page, load" in name:
-            verdict = "met" if value < LESSON_TARGET_S else "NOT met"
-            print(f"  {name:<48} {value * 1e3:8.1f} ms   (< {LESSON_TARGET_S:.0f} s: {verdict})")
+            target = TARGETS[name.split(" page, load")[0]]
+            verdict = "met" if value < target else "NOT met"
+            print(f"  {name:<48} {value * 1e3:8.1f} ms   (< {target:.0f} s: {verdict})")
         else:
             print(f"  {name:<48} {value * 1e3:8.1f} ms")
     for steps in (500, 5000):
