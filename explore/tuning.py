@@ -35,16 +35,24 @@ class TuneResult:
     grid: SweepResult  # scores averaged over the seeds; diverged: in any seed
 
 
+def _in_use(default: Any) -> bool:
+    first = default[0] if isinstance(default, (tuple, list)) else default
+    return bool(first)
+
+
 def search_space(spec: OptimizerSpec, budget: int, fixed: Sequence[str] = ()) -> dict[str, Any]:
-    """The axes :func:`tune` searches: ``lr`` on a log grid over its range and, where the optimizer has
-    one that is not in ``fixed``, a second hyperparameter on a grid over its range (``budget`` cells
-    in all, at least 4)."""
+    """The axes :func:`tune` searches: ``lr`` on a log grid over its range and, where the optimizer uses
+    one (a non-zero default) that is not in ``fixed``, a second hyperparameter on a grid over its
+    range (``budget`` cells in all, at least 4)."""
     params = {p.name: p for p in spec.hyperparams}
     if "lr" not in params or "lr" in fixed:
         raise ValueError(f"{spec.name} has no learning rate to tune" if "lr" not in params else
                          "the learning rate is what tune searches: do not fix it")
+    # The second hyperparameter must be one the optimizer uses by default: plain SGD's momentum is 0
+    # (tuning it would turn SGD into another optimizer, the registry's "momentum").
     second = next((params[name] for name in SECOND if name in params and name not in fixed
-                   and params[name].low is not None and params[name].high is not None), None)
+                   and params[name].low is not None and params[name].high is not None
+                   and _in_use(params[name].default)), None)
     budget = max(4, int(budget))
     lr = params["lr"]
     if second is None:
@@ -62,7 +70,7 @@ def search_space(spec: OptimizerSpec, budget: int, fixed: Sequence[str] = ()) ->
 
 def tune(optimizer: str | OptimizerSpec, landscape: Any, steps: int, *, x0: Any = None,
          objective: str = "final_gap", budget: int = 64, noise: float = 0.0, seeds: int = 1,
-         tolerance: float = 1e-6, **fixed: Any) -> TuneResult:
+         tolerance: float = 1e-6, maximize: bool | None = None, **fixed: Any) -> TuneResult:
     """The best of ``budget`` settings by ``objective`` (one of :data:`explore.METRICS`; lower is
     better, a diverged cell is worst), averaged over ``seeds`` noise seeds. Same arguments, same answer."""
     spec = OPTIMIZERS[optimizer] if isinstance(optimizer, str) else optimizer
@@ -74,7 +82,7 @@ def tune(optimizer: str | OptimizerSpec, landscape: Any, steps: int, *, x0: Any 
     for s in range(seeds):
         options = {"noise": noise, "seed": s * 1_000_003} if noise > 0 else {}
         grids.append(sweep(spec, landscape, steps, x0=x0, metric=objective, tolerance=tolerance,
-                           **space, **fixed, **options))
+                           maximize=maximize, **space, **fixed, **options))
     with np.errstate(all="ignore"):
         scores = np.mean([g.values for g in grids], axis=0)
     diverged = np.any([g.diverged for g in grids], axis=0)
@@ -94,17 +102,19 @@ class Entry:
 
 def race(optimizers: Sequence[str | OptimizerSpec], landscape: Any, steps: int, *, x0: Any = None,
          objective: str = "final_gap", budget: int = 64, noise: float = 0.0, seeds: int = 1,
-         tolerance: float = 1e-6) -> list[Entry]:
+         tolerance: float = 1e-6, maximize: bool | None = None) -> list[Entry]:
     """Tune each optimizer under the same budget and objective, then run each, tuned, from one start
-    (``seeds`` particles with noise, else one)."""
+    (``seeds`` particles with noise, particle k drawing the stream k; else one), path and loss
+    recorded."""
     start = np.asarray(landscape.start if x0 is None else x0, dtype=np.float64).reshape(1, -1)
     particles = max(1, int(seeds)) if noise > 0 else 1
+    maximize = getattr(landscape, "goal", "minimize") == "maximize" if maximize is None else maximize
     entries = []
     for optimizer in optimizers:
         tuned = tune(optimizer, landscape, steps, x0=start[0], objective=objective, budget=budget,
-                     noise=noise, seeds=seeds, tolerance=tolerance)
+                     noise=noise, seeds=seeds, tolerance=tolerance, maximize=maximize)
         options = {"noise": noise, "seed": 0} if noise > 0 else {}
-        trajectory = run(optimizer, landscape, np.repeat(start, particles, axis=0), steps, record="loss",
-                         **tuned.settings, **options)
+        trajectory = run(optimizer, landscape, np.repeat(start, particles, axis=0), steps,
+                         maximize=maximize, **tuned.settings, **options)
         entries.append(Entry(tuned, trajectory))
     return entries

@@ -21,6 +21,7 @@ from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
 
 MAX_LEARNING_RATES = 8
 MAX_BASIN_SLOTS = 4  # side by side maps; each one is resolution² runs
+MAX_RACERS = 8
 MAX_PANELS = 9
 
 
@@ -148,6 +149,31 @@ def default_basins() -> BasinsPage:
     )
 
 
+@dataclass(frozen=True)
+class RacePage:
+    """A fair race: every optimizer tuned by the same grid search, then all from one start."""
+
+    run: RunSettings = declared(Nested(), default_factory=lambda: RunSettings(landscape="rosenbrock",
+                                                                              steps=300))
+    racers: tuple[str, ...] = declared(ListSetting(
+        HyperParam("racers", ("sgd", "momentum", "adam", "rmsprop"), "Each is tuned, then runs.",
+                   kind="choice", choices=SWEEPABLE, labels=tuple(OPTIMIZERS[n].title for n in SWEEPABLE),
+                   label="Optimizers"), max_items=MAX_RACERS, noun="optimizer"))
+    budget: int = declared(Setting(
+        HyperParam("budget", 64, "Settings tried per optimizer: a log grid over its learning rate, and "
+                   "over its momentum or β₁ where it has one.", low=4, high=400, kind="int",
+                   label="Tuning budget (settings per optimizer)"), widget="slider"))
+    objective: str = declared(Setting(
+        HyperParam("objective", "final_gap", "What the tuning minimizes.", kind="choice",
+                   choices=("final_gap", "mean_loss", "steps_to_tol"),
+                   labels=("final gap f − f*", "mean loss over the run", "steps to reach the tolerance"),
+                   label="Tuned for")))
+    seeds: int = declared(Setting(
+        HyperParam("seeds", 8, "With gradient noise, each optimizer is tuned on the mean over this many "
+                   "seeds and raced as many times: the curves are means with a 10–90 % band.", low=2,
+                   high=64, kind="int", label="Seeds (with noise)"), shown=lambda page: page.run.noise > 0))
+
+
 def default_playground() -> Playground:
     """What the landing page shows before anyone touches it: three classics on Rosenbrock."""
     return Playground(
@@ -194,6 +220,7 @@ COMPARE = Page("compare", "pages/compare.py", "Compare", "🔲", "cmp", default_
 QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "📐", "qd", QuadraticsLesson)
 SWEEP = Page("sweep", "pages/sweep.py", "Sweep", "🗺️", "sw", SweepPage)
 BASINS = Page("basins", "pages/basins.py", "Basins", "🧲", "bs", default_basins)
+RACE = Page("race", "pages/race.py", "Race", "🏁", "rc", RacePage)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, QUADRATICS)

@@ -210,6 +210,7 @@ SHOW_ALL = {
     "quadratics": [{}],  # no conditional controls
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],
+    "race": [{"noise": "0.1", "clip": "norm", "schedule": "step", "budget": "4", "racers": "sgd"}],
 }
 
 

@@ -181,3 +181,17 @@ def test_race_runs_each_tuned_optimizer_from_one_start() -> None:
         again = run(entry.tuned.optimizer, ROSENBROCK, steps=200, record="loss", **entry.tuned.settings)
         np.testing.assert_array_equal(entry.trajectory.loss, again.loss)
         assert entry.trajectory.final_loss[0] == entry.tuned.score  # f* = 0: the score is the final f
+
+
+def test_plain_sgd_is_tuned_as_plain_sgd_and_a_maximize_race_climbs() -> None:
+    from explore import race, search_space
+    from optimizers import OPTIMIZERS
+
+    assert list(search_space(OPTIMIZERS["sgd"], 16)) == ["lr"]  # its momentum defaults to 0: left alone
+    assert list(search_space(OPTIMIZERS["momentum"], 16)) == ["lr", "momentum"]
+    assert list(search_space(OPTIMIZERS["rmsprop"], 16)) == ["lr", "alpha"]  # its momentum is 0 too
+    landscape = get_landscape("sin_minus_square")
+    (entry,) = race(["sgd"], landscape, 100, x0=(-2.0,), budget=16)
+    assert not entry.trajectory.diverged.any()
+    climbed = landscape.optimum_value() - entry.trajectory.final_loss[0]
+    assert climbed == pytest.approx(entry.tuned.score) and climbed >= 0

@@ -608,3 +608,22 @@ def test_himmelblau_basins_momentum_overshoots(lesson: Lesson) -> None:
     lesson.says("10 % of those within 2.5 of the centre, 40 % of those beyond 4")
     assert rounds_to(100 * other[radius < 2.5].mean(), "10")
     assert rounds_to(100 * other[radius > 4].mean(), "40")
+
+
+@lesson_test("tuned_race")
+def test_a_tuned_race_and_its_budget(lesson: Lesson) -> None:
+    from explore import race
+
+    settings = scenarios.decode(scenarios.RACE, PRESETS_BY_KEY["tuned_race"].query).settings
+    assert settings.racers == ("sgd", "momentum", "adam") and settings.run.noise == 0
+    entries = race(settings.racers, settings.run.build_landscape(), settings.run.steps,
+                   budget=settings.budget, objective=settings.objective)
+    sgd, momentum, adam = (e.tuned for e in entries)
+    lesson.says("the same budget of 64 settings")
+    assert settings.budget == 64 and all(e.grid.values.size == 64 for e in (sgd, momentum, adam))
+    lesson.says("ends at f − f* ≈ 0.0017")
+    assert [name for name, _ in sgd.grid.axes] == ["lr"] and rounds_to(sgd.score, "0.0017")
+    lesson.says("as close as Adam (0.0016 on an 8 × 8 grid of lr × β₁)")
+    assert rounds_to(adam.score, "0.0016") and adam.grid.values.shape == (8, 8)
+    lesson.says("Momentum's 64 settings are only 8 learning rates × 8 momenta, and none ends better than 1.2")
+    assert momentum.grid.values.shape == (8, 8) and rounds_to(momentum.score, "1.2")

@@ -214,3 +214,13 @@ def test_basins_open_from_their_link(page, app_server, screenshot):
     assert "Basins · Optimizer explorer" in page.title()
     assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 3
     screenshot("basins.png")
+
+
+def test_race_opens_from_its_link(page, app_server, screenshot):
+    page.goto(f"{app_server.url}/race?racers=sgd,adam&budget=16")
+    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
+    page.wait_for_selector(IDLE)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Race · Optimizer explorer" in page.title()
+    assert page.locator(".js-plotly-plot").count() == 2
+    screenshot("race.png")
