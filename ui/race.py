@@ -21,6 +21,9 @@ from .frame import chart
 from .page import View, run_page
 from .sidebar import run_options
 
+#: Each chart's height: its legend lists every racer, so on a phone it needs more than its width.
+PANEL_HEIGHT = "max(380px, min(460px, 70vw))"
+
 
 def _sidebar(settings: RacePage) -> None:
     prefix = RACE.prefix
@@ -89,13 +92,13 @@ def _body(view: View) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         chart(race_figure(curves, y_title=y_title, style=replace(style, height=None)), "rc.curves",
-              height="min(460px, 70vw)")
+              height=PANEL_HEIGHT)
         st.caption("Loss against step for each tuned optimizer"
                    + (": the mean over the seeds, with a band from the 10th to the 90th percentile."
                       if noisy else "."))
     with right:
         chart(landscape_figure(landscape, series, style=replace(style, height=None), animate=False),
-              "rc.paths", height="min(460px, 70vw)")
+              "rc.paths", height=PANEL_HEIGHT)
         st.caption("The tuned runs from the common start" + (" (seed 0)." if noisy else "."))
     rows = []
     for label, entry in zip(labels, entries, strict=True):
