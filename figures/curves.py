@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -121,12 +121,15 @@ def loss_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle =
     """The loss against the step: the gap ``f − f*`` (log axis) when ``f*`` is known, else f."""
     best = optimum_value(landscape)
     maximize = getattr(landscape, "goal", "minimize") == "maximize"
-    lines = []
+    lines, bands = [], []
     for s in series:
         trajectory = s.trajectory
-        f = np.asarray(trajectory.loss[:, 0], dtype=np.float64)
+        every = np.asarray(trajectory.loss, dtype=np.float64)  # (steps, particles): noise seeds
         if best is not None:
-            f = np.maximum((best - f) if maximize else (f - best), GAP_FLOOR)
+            every = np.maximum((best - every) if maximize else (every - best), GAP_FLOOR)
+        with np.errstate(all="ignore"):
+            f = every[:, 0] if every.shape[1] == 1 else np.mean(every, axis=1)
+            bands.append(None if every.shape[1] == 1 else np.nanpercentile(every, BAND, axis=1))
         lines.append((np.asarray(trajectory.loss_steps), f))
     if best is not None:
         gap_word = "f* − f" if maximize else "f − f*"
@@ -137,7 +140,16 @@ def loss_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle =
         log = bool(finite.size) and bool(np.all(finite > 0)) and finite.max() / finite.min() > 1e3
         title = "f (log scale)" if log else "f"
         what = "f = %{y:.6g}"
-    return _panel(series, lines, title, log, what, style, max_points)
+    panel = _panel(series, lines, title, log, what, style, max_points)
+    if any(band is not None for band in bands):  # several seeds: mean line, 10–90 % band beneath
+        band_traces = []
+        for s, (steps, _), band in zip(series, lines, bands, strict=True):
+            if band is not None:
+                band_traces += _band(s, steps, band, style)
+        panel = replace(panel, traces=band_traces + panel.traces,
+                        y_title=panel.y_title.replace(" (log scale)", ", mean of the seeds (log scale)")
+                        if log else panel.y_title + ", mean of the seeds")
+    return panel
 
 
 def distance_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
@@ -198,6 +210,23 @@ def coordinate_panel(landscape: Any, series: Sequence[Series], *, style: FigureS
         y_range = [lo - pad, hi + pad]
     title = "x" if landscape.dim == 1 else "coordinate (solid x, dotted y)"
     return CurvePanel(data, title, False, y_range, lines, shapes)
+
+
+#: Percentiles of the band over noise seeds.
+BAND = (10, 90)
+
+
+def _band(series: Series, steps: np.ndarray, band: np.ndarray, style: FigureStyle) -> list[Trace]:
+    """Two lines, the lower invisible and the upper filled down to it, in the series' colour."""
+    r, g, b = (int(series.colour[i:i + 2], 16) for i in (1, 3, 5))
+    common = {"type": "scatter", "mode": "lines", "legendgroup": series.label, "showlegend": False,
+              "hoverinfo": "skip", "x": np.asarray(steps, dtype=np.int32)}
+    low, high = band
+    return [common | {"y": as_float32(low), "line": {"width": 0, "color": series.colour},
+                      "name": f"{series.label}: {BAND[0]}th percentile"},
+            common | {"y": as_float32(high), "line": {"width": 0, "color": series.colour},
+                      "fill": "tonexty", "fillcolor": f"rgba({r},{g},{b},0.2)",
+                      "name": f"{series.label}: {BAND[1]}th percentile"}]
 
 
 def _drawn_rows(series: Series, steps: np.ndarray, max_points: int) -> np.ndarray:

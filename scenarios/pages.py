@@ -38,6 +38,11 @@ class Playground:
         HyperParam("surface", False, "Draw the landscape as a 3-D surface too, with the paths on it.",
                    kind="bool", label="3-D surface view"),
         widget="toggle", shown=lambda page: page.run.build_landscape().dim == 2))
+    seeds: int = declared(Setting(
+        HyperParam("seeds", 1, "With gradient noise, run every optimizer from this many noise seeds: the "
+                   "loss chart shows their mean with a band from the 10th to the 90th percentile (the map, "
+                   "the table and the animation show seed 0). 1: no band.", low=1, high=32, kind="int",
+                   label="Noise seeds (a band on the loss)"), shown=lambda page: page.run.noise > 0))
     pick_start: bool = declared(Setting(
         HyperParam("pick", False, "A click on the map then starts every optimizer there (a click on a "
                    "path starts them from that point). Off, hovering over the paths is easier.",

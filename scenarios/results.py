@@ -29,23 +29,25 @@ class SlotRun:
     error: str | None = None
 
 
-def run_slot(settings: RunSettings, choice: OptimizerChoice) -> Trajectory:
-    """One particle of ``choice`` from the settings' start, with state recorded for the scrubber.
+def run_slot(settings: RunSettings, choice: OptimizerChoice, particles: int = 1) -> Trajectory:
+    """``particles`` of ``choice`` from the settings' start (particle k draws the noise stream
+    seed + k, so particle 0 is the single run), with state recorded for the scrubber.
 
     A landscape whose natural task is maximizing (25 sin x − x²) is climbed: gradient ascent.
 
     Raises HyperparameterError or ValueError for a combination the engine refuses.
     """
     landscape = settings.build_landscape()
-    return run(choice.name, landscape, np.array(settings.start_point(), dtype=float), settings.steps,
+    start = np.array(settings.start_point(), dtype=float)
+    return run(choice.name, landscape, np.tile(start, (max(1, particles), 1)), settings.steps,
                record_state=True, maximize=landscape.goal == "maximize", **settings.engine_options(),
                **dict(choice.hyper))
 
 
-def safe_run_slot(settings: RunSettings, choice: OptimizerChoice, label: str) -> SlotRun:
+def safe_run_slot(settings: RunSettings, choice: OptimizerChoice, label: str, particles: int = 1) -> SlotRun:
     """:func:`run_slot`, with a refused combination turned into a message instead of an exception."""
     try:
-        return SlotRun(label, choice, run_slot(settings, choice))
+        return SlotRun(label, choice, run_slot(settings, choice, particles))
     except (HyperparameterError, ValueError) as exc:
         return SlotRun(label, choice, None, f"{label} could not run: {exc}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -264,3 +265,36 @@ def test_link_notices_stay_until_the_settings_change() -> None:
     assert any("`steps=abc`" in w.value for w in at.warning)
     at.slider(key="pg.steps").set_value(42).run()
     assert not any("could not be used" in w.value for w in at.warning)
+
+
+def test_noise_seeds_give_the_loss_a_band_and_leave_seed_zero_alone() -> None:
+    from scenarios.results import run_slot
+
+    link = {"landscape": "quadratic", "opt": "sgd", "o1.lr": "0.05", "noise": "0.5", "steps": "80"}
+    single, banded = open_app(link), open_app(link | {"seeds": "8"})
+    assert_clean(banded)
+    settings = banded.session_state["playground.settings"]
+    assert settings.seeds == 8
+    # the table, the map and the animation show seed 0: the same as the single run
+    assert banded.dataframe[0].value.equals(single.dataframe[0].value)
+    (figure,) = charts(banded)
+    by_name = {t.get("name", ""): t for t in figure["data"]}
+    assert figure["layout"]["annotations"][0]["text"].startswith("f − f*, mean of the seeds")
+    # the band and the line are the engine's eight seeds (f* = 0 here)
+    gaps = run_slot(settings.run, settings.slots[0], 8).loss
+    low, high = np.percentile(gaps, [10, 90], axis=1)
+    np.testing.assert_allclose(decode_array(by_name["SGD, lr=0.05: 10th percentile"]["y"]), low, rtol=1e-6)
+    np.testing.assert_allclose(decode_array(by_name["SGD, lr=0.05: 90th percentile"]["y"]), high, rtol=1e-6)
+    line = next(t for t in figure["data"] if t.get("name") == "SGD, lr=0.05" and t.get("xaxis") == "x2")
+    np.testing.assert_allclose(decode_array(line["y"]), gaps.mean(axis=1), rtol=1e-6)
+    (plain,) = charts(single)
+    assert not [t for t in plain["data"] if "percentile" in t.get("name", "")]
+
+
+def decode_array(value) -> np.ndarray:
+    """A Plotly JSON array: a list, or a typed array ``{"dtype", "bdata"}``."""
+    import base64
+
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(float)
+    return np.asarray(value, dtype=float)

@@ -14,15 +14,17 @@ from scenarios.settings import OptimizerChoice, RunSettings
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def slot_run(run: RunSettings, choice: OptimizerChoice, label: str) -> SlotRun:
+def slot_run(run: RunSettings, choice: OptimizerChoice, label: str, particles: int = 1) -> SlotRun:
     """One slot's trajectory (or the reason it could not run), computed once per setting."""
-    return safe_run_slot(run, choice, label)
+    return safe_run_slot(run, choice, label, particles)
 
 
-def slot_runs(run: RunSettings, slots: tuple[OptimizerChoice, ...], labels: list[str]) -> list[SlotRun]:
-    """Every slot's run, each cached on its own so changing one slider recomputes one slot.
+def slot_runs(run: RunSettings, slots: tuple[OptimizerChoice, ...], labels: list[str],
+              particles: int = 1) -> list[SlotRun]:
+    """Every slot's run, each cached on its own so changing one slider recomputes one slot;
+    ``particles`` noise seeds each (particle 0 is the single run).
 
     A slot's colour is not part of the run: a new colour finds the run in the cache.
     """
-    return [replace(slot_run(run, replace(choice, colour="auto"), label), choice=choice)
+    return [replace(slot_run(run, replace(choice, colour="auto"), label, particles), choice=choice)
             for choice, label in zip(slots, labels, strict=True)]

@@ -139,7 +139,8 @@ def _body(view: View) -> None:
         formula = f": ${landscape.formula}$" if landscape.formula else ""
         st.markdown(f"**{landscape.title}**{formula}")
     labels = slot_labels(settings.slots)
-    runs = slot_runs(settings.run, settings.slots, labels)
+    seeds = settings.seeds if settings.run.noise > 0 else 1
+    runs = slot_runs(settings.run, settings.slots, labels, seeds)
     drawn = [r for r in runs if r.trajectory is not None]
     series = styled_series([(r.label, r.trajectory) for r in drawn], [r.choice.colour for r in drawn])
     _divergence_notes(runs)
@@ -157,7 +158,9 @@ def _body(view: View) -> None:
     chart(figure, LANDSCAPE_CHART, height=_figure_height(landscape.dim, view.lecture, phone),
           on_select=partial(_start_from_click, landscape.bounds) if picking else "ignore")
     if not view.lecture:
-        st.caption(_figure_caption(landscape, picking))
+        st.caption(_figure_caption(landscape, picking)
+                   + (f" The loss is the mean over {seeds} noise seeds, with a band from the 10th to the "
+                      "90th percentile; everything else shows seed 0." if seeds > 1 else ""))
     if settings.surface and landscape.dim == 2:
         chart(surface_figure(landscape, series, style=style), "pg.surface_chart")
         st.caption("The same landscape as a surface, with the paths drawn on it; drag to rotate.")
