@@ -21,6 +21,7 @@ DIVERGED_GREY = "#9a9a9a"
 #: Metrics drawn on a log scale (they span decades and are ≥ 0).
 LOG_METRICS = ("final_gap", "final_distance", "mean_loss")
 FLOOR = 1e-16
+OTHER_SYMBOLS = ("square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
 #: The landscape's colours, the best (lowest) cells in its brightest yellow.
 REVERSED_SCALE = [[stop, colour] for (stop, _), (_, colour) in
                   zip(LANDSCAPE_COLORSCALE, LANDSCAPE_COLORSCALE[::-1], strict=True)]
@@ -38,7 +39,9 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
                  lr_marks: Sequence[tuple[float, str]] = (),
                  point_marks: Sequence[tuple[float, float, str]] = (),
                  curve_marks: Sequence[tuple[np.ndarray, np.ndarray, str]] = (), maximize: bool = False,
-                 axis_titles: Sequence[str] = ()) -> go.Figure:
+                 axis_titles: Sequence[str] = (),
+                 others: Sequence[tuple[str, str, np.ndarray, np.ndarray]] = (),
+                 main_name: str | None = None) -> go.Figure:
     """Return the grid: a heatmap over ``axes[0]`` (x, the learning rate) × ``axes[1]`` (y), or a
     curve over ``axes[0]`` alone.
 
@@ -49,6 +52,8 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
         lr_marks: ``(lr, label)`` vertical lines on the learning-rate axis (theory's stability edge …).
         point_marks: ``(lr, second, label)`` stars on the heatmap (theory's best setting).
         curve_marks: ``(lrs, seconds, label)`` lines on the heatmap (theory's stability edge).
+        others: on one axis, more optimizers' curves over the same learning rates:
+            ``(name, colour, values, diverged)``; ``main_name`` names the first curve then.
         axis_titles: the axes' titles (default: their names).
     """
     titles = list(axis_titles) or [name for name, _ in axes]
@@ -63,7 +68,7 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
     if len(axes) == 1:
         finite = np.isfinite(values) & ~diverged
         data.append({"type": "scatter", "x": x, "y": np.where(finite, values, np.nan),
-                     "mode": "lines+markers", "name": label,
+                     "mode": "lines+markers", "name": main_name or label,
                      "line": {"color": INK, "width": style.line_width * 0.8},
                      "marker": {"size": style.size(6), "color": INK},
                      "hovertemplate": f"{titles[0]} = %{{x:.4g}}<br>{label} = %{{y:.4g}}<extra></extra>"})
@@ -73,6 +78,22 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
                          "diverged<extra></extra>",
                          "marker": {"symbol": "x-thin", "size": style.size(12), "color": "#c0392b",
                                     "line": {"width": 2.5 * style.scale, "color": "#c0392b"}}})
+        for (name, colour, other_values, other_diverged), symbol in zip(others, OTHER_SYMBOLS, strict=False):
+            ok = np.isfinite(other_values) & ~other_diverged
+            data.append({"type": "scatter", "x": x, "y": np.where(ok, other_values, np.nan),
+                         "mode": "lines+markers", "name": name,
+                         "line": {"color": colour, "width": style.line_width * 0.8},
+                         "marker": {"size": style.size(6), "color": colour, "symbol": symbol},
+                         "hovertemplate": f"<b>{name}</b><br>{titles[0]} = %{{x:.4g}}<br>{label} = "
+                                          "%{y:.4g}<extra></extra>"})
+            if other_diverged.any():  # its divergence edge, a row of crosses in its colour
+                crosses = int(other_diverged.sum())
+                data.append({"type": "scatter", "x": x[other_diverged], "y": [0.95] * crosses, "yaxis": "y2",
+                             "mode": "markers", "name": f"{name} diverged", "showlegend": False,
+                             "hovertemplate": f"<b>{name}</b>: {titles[0]} = %{{x:.4g}} "
+                                              "diverged<extra></extra>",
+                             "marker": {"symbol": "x-thin", "size": style.size(10), "color": colour,
+                                        "line": {"width": 2 * style.scale, "color": colour}}})
         if selected is not None:
             i = selected[0]
             data.append({"type": "scatter", "x": [x[i]], "y": [values[i] if np.isfinite(values[i]) else None],

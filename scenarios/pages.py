@@ -117,6 +117,11 @@ class SweepPage:
     second: bool = declared(Setting(
         HyperParam("second", True, "A second axis: the optimizer's momentum, β₁, … (where it has one).",
                    kind="bool", label="Second axis"), widget="toggle"))
+    others: tuple[str, ...] = declared(ListSetting(
+        HyperParam("vs", (), "Without a second axis: more optimizers, each a learning-rate curve beside "
+                   "the first one's.", kind="choice", choices=SWEEPABLE,
+                   labels=tuple(OPTIMIZERS[n].title for n in SWEEPABLE), label="Compare with"),
+        max_items=6, noun="optimizer"))  # drawn without a second axis (ui.sweep)
     lr_range: tuple[float, float] = declared(Setting(
         HyperParam("lrs", (1e-4, 1.0), "The learning rates of the grid, evenly spaced on a log scale.",
                    low=1e-6, high=100.0, log=True, kind="pair", labels=("smallest lr", "largest lr"),

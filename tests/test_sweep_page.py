@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from explore import sweep
 from figures.sweep import sweep_figure
 from landscapes import get_landscape
-from optimizers import run
+from optimizers import OPTIMIZERS, run
 from scenarios import SWEEP, decode
 from scenarios.sweeps import grid_axes, page_sweep, second_axis
 
@@ -122,3 +122,22 @@ def test_one_axis_curve_marks_divergence() -> None:
     assert crosses.name == "diverged" and len(crosses.x) == int(grid.diverged.sum()) > 0
     assert min(crosses.x) > 0.2  # past gradient descent's stability edge 2/λ_max
     assert np.isnan(np.asarray(curve.y, dtype=float)[grid.diverged]).all()
+
+
+def test_one_axis_compares_optimizers_each_with_its_divergence_edge() -> None:
+    at = open_sweep({"landscape": "quadratic", "opt": "sgd", "second": "false", "vs": "adam,nesterov",
+                     "cells": "16", "lrs": "0.001,10"})
+    settings = at.session_state["sweep.settings"]
+    assert settings.others == ("adam", "nesterov")
+    (grid_chart, _) = [c for c in at.get("plotly_chart")]
+    import json
+
+    names = [t.get("name") for t in json.loads(grid_chart.proto.spec)["data"]]
+    titles = [OPTIMIZERS[n].title for n in ("sgd", "adam", "nesterov")]
+    assert set(titles) <= set(names)
+    # each curve is that optimizer's own one-axis grid
+    from dataclasses import replace
+
+    adam = page_sweep(replace(settings, optimizer="adam", others=()), "final_gap")
+    assert len(adam.axes) == 1 and adam.values.shape == (16,)
+    assert any(n.endswith("diverged") for n in names)  # SGD and Nesterov diverge at the large rates

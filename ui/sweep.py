@@ -11,9 +11,10 @@ import streamlit as st
 
 from explore import SweepResult
 from figures import landscape_figure, styled_series
+from figures.style import PALETTE
 from figures.sweep import metric_label, sweep_figure
 from lessons.quadratics import optimal_gd, optimal_heavy_ball
-from optimizers import OPTIMIZERS, run
+from optimizers import OPTIMIZERS, HyperparameterError, run
 from scenarios.pages import SWEEP, SweepPage
 from scenarios.results import format_quantity
 from scenarios.sweeps import grid_axes, page_sweep, second_axis, usable_metric
@@ -31,7 +32,8 @@ def _sidebar(settings: SweepPage) -> None:
     st.subheader("Landscape")
     declared_controls(settings.run, prefix, only=("landscape",))
     st.subheader("Grid")
-    declared_controls(settings, prefix, skip=("run",))
+    # other optimizers' curves exist only on one axis
+    declared_controls(settings, prefix, skip=("run",) + (("others",) if settings.second else ()))
     st.subheader("Run")
     run_options(settings.run, prefix)
 
@@ -117,9 +119,20 @@ def _body(view: View) -> None:
     second = second_axis(settings.optimizer) if len(grid.axes) == 2 else None
     titles = ["lr"] + ([second.name if second.kind != "pair" else "β₁"] if second else [])
     maximize = getattr(landscape, "goal", "minimize") == "maximize"
+    others, main_name = [], None
+    if len(grid.axes) == 1 and settings.others:
+        main_name = OPTIMIZERS[settings.optimizer].title
+        for name, colour in zip(settings.others, PALETTE[1:], strict=False):
+            try:
+                other = cached_sweep(replace(settings, optimizer=name, others=()), metric)
+            except (ValueError, HyperparameterError) as exc:
+                st.error(f"{OPTIMIZERS[name].title} could not run: {exc}")
+                continue
+            if len(other.axes) == 1:  # learning rate alone, as the first
+                others.append((OPTIMIZERS[name].title, colour, other.values, other.diverged))
     figure = sweep_figure(grid.axes, grid.values, grid.diverged, metric, style=replace(style, height=None),
                           selected=cell, lr_marks=marks, point_marks=points, curve_marks=curves,
-                          maximize=maximize,
+                          maximize=maximize, others=others, main_name=main_name,
                           axis_titles=titles)
     chart(figure, GRID_CHART, height="min(560px, 80vw)", on_select="rerun")
     total, diverged = grid.diverged.size, int(grid.diverged.sum())
