@@ -14,7 +14,7 @@ from .build import assemble
 from .hover import number
 from .sampling import display_rows
 from .series import Series
-from .style import DEFAULT_STYLE, FigureStyle, style_layout
+from .style import DEFAULT_STYLE, FigureStyle, style_layout, translucent
 from .traces import Trace, _escape
 from .view import as_float32
 
@@ -142,11 +142,11 @@ def loss_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle =
         what = "f = %{y:.6g}"
     panel = _panel(series, lines, title, log, what, style, max_points)
     if any(band is not None for band in bands):  # several seeds: mean line, 10–90 % band beneath
-        band_traces = []
+        under = []
         for s, (steps, _), band in zip(series, lines, bands, strict=True):
             if band is not None:
-                band_traces += _band(s, steps, band, style)
-        panel = replace(panel, traces=band_traces + panel.traces,
+                under += band_traces(s.label, s.colour, {"x": np.asarray(steps, dtype=np.int32)}, *band)
+        panel = replace(panel, traces=under + panel.traces,
                         y_title=panel.y_title.replace(" (log scale)", ", mean of the seeds (log scale)")
                         if log else panel.y_title + ", mean of the seeds")
     return panel
@@ -216,17 +216,16 @@ def coordinate_panel(landscape: Any, series: Sequence[Series], *, style: FigureS
 BAND = (10, 90)
 
 
-def _band(series: Series, steps: np.ndarray, band: np.ndarray, style: FigureStyle) -> list[Trace]:
-    """Two lines, the lower invisible and the upper filled down to it, in the series' colour."""
-    r, g, b = (int(series.colour[i:i + 2], 16) for i in (1, 3, 5))
-    common = {"type": "scatter", "mode": "lines", "legendgroup": series.label, "showlegend": False,
-              "hoverinfo": "skip", "x": np.asarray(steps, dtype=np.int32)}
-    low, high = band
-    return [common | {"y": as_float32(low), "line": {"width": 0, "color": series.colour},
-                      "name": f"{series.label}: {BAND[0]}th percentile"},
-            common | {"y": as_float32(high), "line": {"width": 0, "color": series.colour},
-                      "fill": "tonexty", "fillcolor": f"rgba({r},{g},{b},0.2)",
-                      "name": f"{series.label}: {BAND[1]}th percentile"}]
+def band_traces(label: str, colour: str, x: dict[str, Any], low: np.ndarray, high: np.ndarray) -> list[Trace]:
+    """A band between ``low`` and ``high`` over ``x`` (``{"x": steps}`` or ``{"x0": 0, "dx": 1}``): two
+    lines, the lower invisible and the upper filled down to it, in ``colour`` made translucent."""
+    common = {"type": "scatter", "mode": "lines", "legendgroup": label, "showlegend": False,
+              "hoverinfo": "skip"} | x
+    return [common | {"y": as_float32(low), "line": {"width": 0, "color": colour},
+                      "name": f"{label}: {BAND[0]}th percentile"},
+            common | {"y": as_float32(high), "line": {"width": 0, "color": colour},
+                      "fill": "tonexty", "fillcolor": translucent(colour),
+                      "name": f"{label}: {BAND[1]}th percentile"}]
 
 
 def _drawn_rows(series: Series, steps: np.ndarray, max_points: int) -> np.ndarray:

@@ -8,12 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .build import assemble
-from .curves import GAP_FLOOR
+from .curves import BAND, GAP_FLOOR, band_traces
 from .style import DEFAULT_STYLE, FigureStyle, style_layout
 from .traces import Trace, _escape
 from .view import as_float32
-
-BAND = (10, 90)  # percentiles of the band over seeds
 
 
 def race_figure(racers: Sequence[tuple[str, str, np.ndarray]], *, y_title: str,
@@ -27,14 +25,7 @@ def race_figure(racers: Sequence[tuple[str, str, np.ndarray]], *, y_title: str,
         if curves.shape[1] > 1:
             with np.errstate(all="ignore"):
                 low, high = np.nanpercentile(curves, BAND, axis=1)
-            data.append({"type": "scatter", "x0": 0, "dx": 1, "y": as_float32(low), "mode": "lines",
-                         "line": {"width": 0, "color": colour}, "legendgroup": label, "showlegend": False,
-                         "hoverinfo": "skip", "name": f"{label}: {BAND[0]}th percentile"})
-            data.append({"type": "scatter", "x0": 0, "dx": 1, "y": as_float32(high), "mode": "lines",
-                         "fill": "tonexty", "fillcolor": _translucent(colour),
-                         "line": {"width": 0, "color": colour},
-                         "legendgroup": label, "showlegend": False, "hoverinfo": "skip",
-                         "name": f"{label}: {BAND[1]}th percentile"})
+            data += band_traces(label, colour, {"x0": 0, "dx": 1}, low, high)
         with np.errstate(all="ignore"):
             centre = np.nanmean(curves, axis=1)
         data.append({"type": "scatter", "x0": 0, "dx": 1, "y": as_float32(centre), "mode": "lines",
@@ -47,7 +38,3 @@ def race_figure(racers: Sequence[tuple[str, str, np.ndarray]], *, y_title: str,
                          "minorloglabels": "none"})
     return assemble(data, layout)
 
-
-def _translucent(colour: str, alpha: float = 0.2) -> str:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"

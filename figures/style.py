@@ -108,6 +108,12 @@ def style_layout(style: FigureStyle, *, compact: bool = False) -> dict[str, Any]
     }
 
 
+def translucent(colour: str, alpha: float = 0.2) -> str:
+    """``#rrggbb`` as ``rgba(r,g,b,alpha)``: a band or area in a series' colour."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def apply_style(fig: go.Figure, style: FigureStyle) -> go.Figure:
     """Return ``fig`` (changed in place) with the shared light layout of ``style`` applied."""
     fig.update_layout(style_layout(style))

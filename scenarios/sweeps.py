@@ -35,13 +35,13 @@ def grid_axes(settings: SweepPage) -> dict[str, Any]:
     return axes
 
 
-def usable_metric(settings: SweepPage, landscape: Any) -> tuple[str, str | None]:
-    """The metric to show, and why it is not the chosen one (a landscape without f* or optima)."""
-    metric = settings.metric
+def usable_metric(metric: str, landscape: Any) -> tuple[str, str | None]:
+    """The metric a landscape can give (the mean loss when it lacks what ``metric`` needs), and what it
+    lacks (None when nothing)."""
     if metric in ("final_gap", "steps_to_tol") and landscape.optimum_value() is None:
-        return "mean_loss", f"{landscape.title} has no known best value f*: showing the mean loss instead."
+        return "mean_loss", f"{landscape.title} has no known best value f*"
     if metric == "final_distance" and not landscape.optima:
-        return "mean_loss", f"{landscape.title} has no known optima: showing the mean loss instead."
+        return "mean_loss", f"{landscape.title} has no known optima"
     return metric, None
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
+from apptest_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from explore import DIVERGED, NONE_REACHED, basins
@@ -12,18 +11,9 @@ from figures.basins import NONE_COLOUR, OPTIMUM_COLOURS, basin_shares, basins_fi
 from landscapes import get_landscape
 from scenarios import BASINS
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 def open_basins(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(BASINS.path)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_page(BASINS, query)
 
 
 def test_the_table_is_the_maps() -> None:

@@ -9,10 +9,10 @@ here from the update rules, not taken from the lesson module). The engine's runs
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from landscapes.quadratic import Quadratic
@@ -30,8 +30,6 @@ from optimizers import run
 from scenarios import decode
 from scenarios.pages import QUADRATICS
 from scenarios.results import format_quantity
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def exact_distances(landscape: Quadratic, optimizer: str, hyper: dict, steps: int) -> np.ndarray:
@@ -122,13 +120,7 @@ def test_the_numbers_the_page_quotes() -> None:
 # --- the page ---------------------------------------------------------------------------------------
 
 def open_lesson(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(QUADRATICS.path)  # a link straight to the lesson
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(QUADRATICS, query, check_errors=False)
 
 
 def test_the_page_at_its_defaults() -> None:

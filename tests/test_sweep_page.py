@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from explore import sweep
@@ -15,18 +14,9 @@ from optimizers import OPTIMIZERS, run
 from scenarios import SWEEP, decode
 from scenarios.sweeps import grid_axes, page_sweep, second_axis
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 def open_sweep(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(SWEEP.path)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_page(SWEEP, query)
 
 
 def summary(at: AppTest) -> str:

@@ -15,6 +15,7 @@ from figures.sweep import metric_label
 from optimizers import OPTIMIZERS
 from scenarios.pages import RACE, RacePage
 from scenarios.results import format_quantity
+from scenarios.sweeps import usable_metric
 
 from .controls import declared_controls, list_emptied
 from .frame import chart
@@ -33,13 +34,6 @@ def _sidebar(settings: RacePage) -> None:
     declared_controls(settings, prefix, skip=("run",))
     st.subheader("Run")
     run_options(settings.run, prefix)
-
-
-def race_objective(settings: RacePage, landscape) -> tuple[str, str | None]:
-    """The objective to tune for, and why it is not the chosen one (a landscape without f*)."""
-    if settings.objective in ("final_gap", "steps_to_tol") and landscape.optimum_value() is None:
-        return "mean_loss", f"{landscape.title} has no known best value f*: tuning for the mean loss instead."
-    return settings.objective, None
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -66,9 +60,9 @@ def _body(view: View) -> None:
     landscape = settings.run.build_landscape()
     if list_emptied(settings, "racers", RACE.prefix):
         st.info("Pick at least one optimizer in the sidebar.")
-    objective, why = race_objective(settings, landscape)
-    if why:
-        st.info(why)
+    objective, lacking = usable_metric(settings.objective, landscape)
+    if lacking:
+        st.info(f"{lacking}: tuning for the mean loss instead.")
     noisy = settings.run.noise > 0
     if not view.lecture:
         st.caption(f"Each optimizer is tuned the same way: {settings.budget} settings, a log grid over its "

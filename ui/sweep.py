@@ -98,9 +98,9 @@ def _cell_run(settings: SweepPage, grid: SweepResult, cell: tuple[int, ...]) -> 
 def _body(view: View) -> None:
     settings, style = view.settings, view.style
     landscape = settings.run.build_landscape()
-    metric, why = usable_metric(settings, landscape)
-    if why:
-        st.info(why)
+    metric, lacking = usable_metric(settings.metric, landscape)
+    if lacking:
+        st.info(f"{lacking}: showing the mean loss instead.")
     if not view.lecture:
         st.caption("Every cell is one run of the same optimizer from the same start, at the cell's "
                    "settings; all of them run in one batched engine call. Diverged settings are grey "

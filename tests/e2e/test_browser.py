@@ -169,9 +169,7 @@ def test_csv_download_has_trajectories(page, app_server):
 
 
 def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
-    page.goto(f"{app_server.url}/quadratics?condition=100")
-    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
-    page.wait_for_selector(IDLE)
+    _open(page, f"{app_server.url}/quadratics?condition=100")
     assert page.locator(EXCEPTION).count() == 0
     assert "Lesson: quadratics · Optimizer explorer" in page.title()
     assert page.locator(".js-plotly-plot").count() == 2  # the two maps, the distances
@@ -184,9 +182,7 @@ def test_sweep_opens_from_its_link_and_a_click_chooses_a_cell(page, app_server, 
     from scenarios.sweeps import grid_axes
 
     link = {"landscape": "quadratic", "opt": "momentum", "cells": "8"}
-    page.goto(f"{app_server.url}/sweep?" + "&".join(f"{k}={v}" for k, v in link.items()))
-    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
-    page.wait_for_selector(IDLE)
+    _open(page, f"{app_server.url}/sweep?" + "&".join(f"{k}={v}" for k, v in link.items()))
     page.wait_for_timeout(800)
     assert page.locator(EXCEPTION).count() == 0
     assert "Sweep · Optimizer explorer" in page.title()
@@ -207,9 +203,7 @@ def decode_sweep(query: dict[str, str]):
 
 
 def test_basins_open_from_their_link(page, app_server, screenshot):
-    page.goto(f"{app_server.url}/basins?res=60")
-    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
-    page.wait_for_selector(IDLE)
+    _open(page, f"{app_server.url}/basins?res=60")
     assert page.locator(EXCEPTION).count() == 0
     assert "Basins · Optimizer explorer" in page.title()
     assert page.locator(".js-plotly-plot .heatmaplayer image, .js-plotly-plot .hm image").count() >= 3
@@ -217,9 +211,7 @@ def test_basins_open_from_their_link(page, app_server, screenshot):
 
 
 def test_race_opens_from_its_link(page, app_server, screenshot):
-    page.goto(f"{app_server.url}/race?racers=sgd,adam&budget=16")
-    page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
-    page.wait_for_selector(IDLE)
+    _open(page, f"{app_server.url}/race?racers=sgd,adam&budget=16")
     assert page.locator(EXCEPTION).count() == 0
     assert "Race · Optimizer explorer" in page.title()
     assert page.locator(".js-plotly-plot").count() == 2
