@@ -39,6 +39,16 @@ class BasinsResult:
         return {int(v): float(c) / self.labels.size for v, c in zip(values, counts, strict=True)}
 
 
+def nearest_optimum(points: Any, optima: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``points`` ``(n, dim)``: the index of the nearest of ``optima`` ``(k ≥ 1, dim)``, and
+    whether it lies within ``tolerance`` of it."""
+    points = np.asarray(points, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        distance = np.linalg.norm(points[:, None, :] - optima[None, :, :], axis=-1)
+    nearest = np.argmin(distance, axis=1)
+    return nearest, distance[np.arange(len(points)), nearest] <= tolerance
+
+
 def basins(optimizer: str | OptimizerSpec, landscape: Any, steps: int, *, resolution: int = 200,
            window: Any = None, tolerance: float | None = None, value_tolerance: float = 1e-6,
            maximize: bool | None = None, **hyperparams_and_options: Any) -> BasinsResult:
@@ -80,11 +90,7 @@ def basins(optimizer: str | OptimizerSpec, landscape: Any, steps: int, *, resolu
     labels = np.full(len(flat), NONE_REACHED, dtype=np.int64)
     reached_steps = np.full(len(flat), np.inf)
     if len(optima):
-        final = np.asarray(trajectory.final_x, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            distance = np.linalg.norm(final[:, None, :] - optima[None, :, :], axis=-1)
-        nearest = np.argmin(distance, axis=1)
-        close = distance[np.arange(len(flat)), nearest] <= tolerance
+        nearest, close = nearest_optimum(trajectory.final_x, optima, tolerance)
         labels = np.where(close, nearest, NONE_REACHED)
         with np.errstate(all="ignore"):
             values = np.asarray(landscape(optima), dtype=np.float64)

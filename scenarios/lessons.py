@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lessons.quadratics import Method, methods
 
-from .pages import QuadraticsLesson
+from .pages import DescentLesson, QuadraticsLesson
 from .settings import OptimizerChoice, RunSettings
 
 
@@ -20,3 +20,18 @@ def quadratics_methods(settings: QuadraticsLesson) -> tuple[list[Method], tuple[
     low, high = quadratics_run(settings).build_landscape().eigenvalues
     lesson = methods(low, high, settings.lr)
     return lesson, tuple(OptimizerChoice.of(m.optimizer, **dict(m.hyper)) for m in lesson)
+
+
+def descent_run(settings: DescentLesson) -> RunSettings:
+    """The engine options of the descent lesson: its function, start and steps."""
+    return RunSettings(landscape=settings.landscape, start=settings.start, steps=settings.steps)
+
+
+def descent_choices(settings: DescentLesson) -> tuple[OptimizerChoice, ...]:
+    """One plain gradient-descent run per learning rate."""
+    return tuple(OptimizerChoice.of("sgd", lr=lr) for lr in settings.learning_rates)
+
+
+def descent_point(settings: DescentLesson) -> float:
+    """Where the local models are drawn: the chosen point, else the function's start."""
+    return float((settings.at or descent_run(settings).build_landscape().start)[0])

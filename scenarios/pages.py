@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from landscapes import LANDSCAPES
+from landscapes import LANDSCAPES, get_landscape
 from optimizers import OPTIMIZERS, HyperParam
 
-from .fields import ListSetting, Nested, Setting, Slots, declared
+from .fields import ListSetting, Nested, ParamValues, Selector, Setting, Slots, StartPoint, declared
 from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
 
 MAX_LEARNING_RATES = 8
@@ -95,6 +95,43 @@ class QuadraticsLesson:
         HyperParam("lr", 0.15, "A gradient-descent run at a learning rate of your choice, beside the "
                    "ones theory picks.", low=1e-4, high=10.0, log=True,
                    label="Your learning rate for gradient descent")))
+
+
+#: The one-dimensional landscapes, for the lesson on descent in one dimension.
+ONE_D = tuple(name for name, landscape in LANDSCAPES.items() if landscape.dim == 1)
+
+
+def _one_d(values: Any) -> Any:
+    return get_landscape(values["landscape"])
+
+
+@dataclass(frozen=True)
+class DescentLesson:
+    """The lesson on descent in one dimension: a 1-D function, a point to look at, and learning rates."""
+
+    landscape: str = declared(Selector(
+        HyperParam("landscape", "x2_plus_sin", "The function; 25 sin x − x² is climbed (gradient ascent).",
+                   kind="choice", choices=ONE_D, labels=tuple(LANDSCAPES[n].title for n in ONE_D),
+                   label="Function"),
+        params_attr="landscape_params", params_of=lambda name: (), group_key="",
+        invalid="there is no such one-dimensional function", resets=("start", "at")))
+    landscape_params: ParamValues = ()
+    at: tuple[float, ...] | None = declared(  # None: the function's default start
+        StartPoint(HyperParam("at", None, "Where the tangent, the secant and the parabolas are drawn.",
+                              low=-1e6, high=1e6), _one_d), default=None)
+    h: float = declared(Setting(
+        HyperParam("h", 0.5, "The secant through x and x + h: its slope tends to f′(x) as h shrinks.",
+                   low=1e-4, high=2.0, log=True, label="Secant width h")))
+    start: tuple[float, ...] | None = declared(
+        StartPoint(HyperParam("start", None, "Where every run starts.", low=-1e6, high=1e6), _one_d),
+        default=None)
+    learning_rates: tuple[float, ...] = declared(ListSetting(
+        HyperParam("lrs", (0.01, 0.1, 1.0), "One gradient-descent run per learning rate.", low=1e-4,
+                   high=10.0, log=True, label="Learning rates"),
+        max_items=4, sort=True, noun="learning rate"))
+    steps: int = declared(Setting(
+        HyperParam("steps", 60, "Steps of every run.", low=5, high=1000, kind="int", label="Steps"),
+        widget="slider"))
 
 
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
@@ -231,6 +268,7 @@ QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "�
 SWEEP = Page("sweep", "pages/sweep.py", "Sweep", "🗺️", "sw", SweepPage)
 BASINS = Page("basins", "pages/basins.py", "Basins", "🧲", "bs", default_basins)
 RACE = Page("race", "pages/race.py", "Race", "🏁", "rc", RacePage)
+DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, DESCENT, QUADRATICS)

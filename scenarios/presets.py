@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pages import BASINS, COMPARE, PLAYGROUND, QUADRATICS, RACE, SWEEP, Page
+from .pages import BASINS, COMPARE, DESCENT, PLAYGROUND, QUADRATICS, RACE, SWEEP, Page
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,26 @@ PRESETS: tuple[Preset, ...] = (
         "691 steps to cut it a millionfold; just past the stability edge 2/λ_max = 0.02, at lr 0.021, "
         "it zig-zags ever wider and diverges at step 241. The tuned heavy ball (lr 0.0331, μ 0.6694) "
         "needs 91 steps, Nesterov 156, Newton 1.",
+    ),
+    Preset(
+        "lr_study_flow", "The learning-rate study, step by step", DESCENT,
+        {"steps": "400"},
+        "The notes' experiment on x² + sin x from x₀ = 2.5; the minimum is at x* ≈ −0.4502, where "
+        "2x + cos x = 0. At lr 1 a step maps x to −x − cos x, and the run settles into an exact two-point "
+        "cycle between −π/2 and π/2: there 1 − η·f″(x*) = −1.435, so the minimum pushes it away. lr 0.1 "
+        "stays within 10⁻³ of x* from step 32 on, lr 0.01 only from step 355. The notes write this "
+        "study for x + sin x, which has no minimum: there every learning rate slides toward the flat "
+        "point at −π, and none bounces.",
+    ),
+    Preset(
+        "ascent_local", "Gradient ascent finds a local maximum", DESCENT,
+        {"landscape": "sin_minus_square", "lrs": "0.01,0.05", "steps": "100"},
+        "Gradient ascent on 25 sin x − x² from x₀ = −2, as in the notes. At lr 0.01 and 0.05 alike it "
+        "climbs to the peak at x ≈ −4.356 (f ≈ 4.454), a local maximum 18.26 below the global one at "
+        "x ≈ 1.454 (f ≈ 22.72). Ascent only climbs, and the valley at −1.708 lies between. The map "
+        "shows which runs do get there: 54 % of the starts (those right of the valley) at both learning "
+        "rates, and none at lr 0.0825 or more, past 2/|f″| ≈ 0.0745 at the global peak, where the steps "
+        "overshoot it.",
     ),
     Preset(
         "momentum_edge", "Momentum's stability edge", SWEEP,

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import scenarios
+from landscapes import get_landscape
 from landscapes.base import refine_stationary
 from optimizers import Trajectory
 from optimizers import run as engine_run
@@ -172,6 +173,7 @@ def lesson_test(key: str) -> Callable[[Callable[[Lesson], None]], Callable[[], N
 
 
 def test_every_preset_has_a_lesson_test() -> None:
+    assert len({p.key for p in PRESETS}) == len(PRESETS)  # a repeated key would hide a preset
     assert sorted(LESSON_TESTS) == sorted(p.key for p in PRESETS)
 
 
@@ -627,3 +629,83 @@ def test_a_tuned_race_and_its_budget(lesson: Lesson) -> None:
     assert rounds_to(adam.score, "0.0016") and adam.grid.values.shape == (8, 8)
     lesson.says("Momentum's 64 settings are only 8 learning rates × 8 momenta, and none ends better than 1.2")
     assert momentum.grid.values.shape == (8, 8) and rounds_to(momentum.score, "1.2")
+
+
+def _descent_runs(key: str) -> tuple[Any, Any, dict[float, Trajectory]]:
+    from scenarios.lessons import descent_choices, descent_run
+
+    decoded = scenarios.decode(scenarios.DESCENT, PRESETS_BY_KEY[key].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    run = descent_run(settings)
+    runs = {choice.value("lr"): trajectory(run, choice) for choice in descent_choices(settings)}
+    return settings, run.build_landscape(), runs
+
+
+@lesson_test("lr_study_flow")
+def test_the_learning_rate_study_step_by_step(lesson: Lesson) -> None:
+    from lessons.descent import ending
+
+    settings, landscape, runs = _descent_runs("lr_study_flow")
+    lesson.says("on x² + sin x from x₀ = 2.5")
+    assert settings.landscape == "x2_plus_sin" and runs[1.0].path[0, 0, 0] == 2.5
+    (x_star,) = landscape.minima[0]
+    lesson.says("x* ≈ −0.4502, where 2x + cos x = 0")
+    assert rounds_to(x_star, "-0.4502") and abs(2 * x_star + math.cos(x_star)) < 1e-15
+    xs = runs[1.0].path[:, 0, 0]
+    lesson.says("At lr 1 a step maps x to −x − cos x")
+    assert np.allclose(xs[1:], -xs[:-1] - np.cos(xs[:-1]), rtol=0, atol=1e-12)
+    lesson.says("an exact two-point cycle between −π/2 and π/2")
+    end = ending(xs, x_star)
+    assert end.kind == "cycle" and end.cycle == pytest.approx((-math.pi / 2, math.pi / 2), abs=1e-12)
+    lesson.says("1 − η·f″(x*) = −1.435")
+    assert rounds_to(1 - 1.0 * float(landscape.hessian(np.array([[x_star]]))[0, 0, 0]), "-1.435")
+    lesson.says("lr 0.1 stays within 10⁻³ of x* from step 32 on, lr 0.01 only from step 355")
+    assert ending(runs[0.1].path[:, 0, 0], x_star).within_step == 32
+    assert ending(runs[0.01].path[:, 0, 0], x_star).within_step == 355
+    lesson.says("for x + sin x, which has no minimum: there every learning rate slides toward the flat "
+                "point at −π, and none bounces")
+    other = get_landscape("x_plus_sin")
+    assert other.minima == () and np.all(other.grad(np.linspace(-6, 6, 1001)[:, None]) >= 0)
+    for lr in settings.learning_rates:
+        path = engine_run("sgd", other, [2.5], steps=5000, lr=lr).path[:, 0, 0]
+        assert np.all(np.diff(path) <= 0) and np.all(path > -math.pi)  # downhill, never past −π
+        assert path[-1] + math.pi < 0.05
+
+
+@lesson_test("ascent_local")
+def test_gradient_ascent_finds_the_local_maximum(lesson: Lesson) -> None:
+    from figures.descent import reach_categories
+    from lessons.descent import reach_map
+    from ui.descent import reach_lrs
+
+    settings, landscape, runs = _descent_runs("ascent_local")
+    lesson.says("Gradient ascent on 25 sin x − x² from x₀ = −2")
+    assert settings.landscape == "sin_minus_square" and landscape.goal == "maximize"
+    assert all(t.path[0, 0, 0] == -2.0 for t in runs.values())
+    lesson.says("At lr 0.01 and 0.05 alike it climbs to the peak at x ≈ −4.356 (f ≈ 4.454)")
+    assert set(runs) == {0.01, 0.05}
+    for t in runs.values():
+        assert rounds_to(t.final_x[0, 0], "-4.356") and rounds_to(t.final_loss[0], "4.454")
+        assert np.all(np.diff(t.loss[:, 0]) >= -1e-12)  # it only climbs
+    (local,), (best,) = landscape.maxima
+    values = landscape(np.array([[local], [best]]))
+    lesson.says("a local maximum 18.26 below the global one at x ≈ 1.454 (f ≈ 22.72)")
+    assert rounds_to(values[1] - values[0], "18.26") and rounds_to(best, "1.454")
+    assert rounds_to(values[1], "22.72")
+    lesson.says("the valley at −1.708")
+    (valley,) = landscape.minima
+    assert rounds_to(valley[0], "-1.708") and local < -2.0 < valley[0] < best
+    reach = reach_map(landscape, np.array(reach_lrs(settings.learning_rates)), settings.steps)
+    categories = reach_categories(reach)
+    rows = {float(lr): i for i, lr in enumerate(reach.lrs)}
+    lesson.says("54 % of the starts (those right of the valley) at both learning rates")
+    for lr in (0.01, 0.05):
+        reached = categories[rows[lr]] == 0
+        assert round(100 * reached.mean()) == 54
+        assert np.array_equal(reached, reach.starts > valley[0])
+    lesson.says("none at lr 0.0825 or more, past 2/|f″| ≈ 0.0745 at the global peak")
+    curvature = float(landscape.hessian(np.array([[best]]))[0, 0, 0])
+    assert rounds_to(2 / abs(curvature), "0.0745")
+    first_none = min(i for i in range(len(reach.lrs)) if not np.any(categories[i:] == 0))
+    assert rounds_to(reach.lrs[first_none], "0.0825") and reach.lrs[first_none] > 2 / abs(curvature)

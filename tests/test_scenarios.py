@@ -183,6 +183,9 @@ def test_every_preset_decodes_cleanly_and_runs(preset) -> None:
     if preset.page is scenarios.QUADRATICS:  # a lesson runs its own methods
         from scenarios.lessons import quadratics_methods, quadratics_run
         run, choices = quadratics_run(decoded.settings), quadratics_methods(decoded.settings)[1]
+    elif preset.page is scenarios.DESCENT:
+        from scenarios.lessons import descent_choices, descent_run
+        run, choices = descent_run(decoded.settings), descent_choices(decoded.settings)
     elif preset.page in (scenarios.BASINS, scenarios.RACE):  # run by their own tests (test_presets)
         return
     elif preset.page is scenarios.SWEEP:  # a grid: it must run and have finite cells

@@ -177,6 +177,16 @@ def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
     screenshot("quadratics.png")
 
 
+def test_descent_lesson_opens_from_its_link(page, app_server, screenshot):
+    _open(page, f"{app_server.url}/descent?landscape=sin_minus_square&lrs=0.01,0.05")
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Lesson: descent in 1-D · Optimizer explorer" in page.title()
+    assert page.locator(".js-plotly-plot").count() == 3  # models and runs, the flow, the reach map
+    page.wait_for_function("() => document.body.innerText.includes('18.26 below the global one')",
+                           timeout=20_000)  # the notes' mistake, corrected under the table
+    screenshot("descent.png")
+
+
 def test_sweep_opens_from_its_link_and_a_click_chooses_a_cell(page, app_server, screenshot):
     from scenarios.results import format_quantity
     from scenarios.sweeps import grid_axes
