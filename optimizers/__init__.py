@@ -10,6 +10,7 @@
 from .engine import BLOCK_SIZE, run
 from .hyperparams import HyperparameterError
 from .registry import OPTIMIZERS, get_optimizer
+from .replay import Replay, replay
 from .schedules import SCHEDULES, make_schedule
 from .spec import HyperParam, OptimizerSpec
 from .trajectory import Trajectory
@@ -20,9 +21,11 @@ __all__ = [
     "HyperparameterError",
     "OPTIMIZERS",
     "OptimizerSpec",
+    "Replay",
     "SCHEDULES",
     "Trajectory",
     "get_optimizer",
     "make_schedule",
+    "replay",
     "run",
 ]

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-Kind = Literal["float", "int", "bool", "pair", "int_pair", "choice"]
+Kind = Literal["float", "int", "bool", "pair", "int_pair", "choice", "series"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class HyperParam:
     ``kind="pair"`` is a 2-tuple of floats such as ``betas``, ``kind="int_pair"`` one of whole numbers
     (a schedule's ``milestones``); ``low``/``high`` then bound each component and ``labels`` names the
     two components for controls (e.g. ``("β₁", "β₂")``).
+    ``kind="series"`` is a sequence of floats in order, repeats kept (a signal to average); ``low``/``high``
+    bound each number.
     ``kind="choice"`` takes one of ``choices`` (e.g. the inner optimizer of Lookahead); ``labels``
     then gives each choice's display name, when it differs from the choice itself.
 

@@ -13,6 +13,7 @@ from .codec import (
     encode_playground,
 )
 from .pages import (
+    AVERAGES,
     BASINS,
     COMPARE,
     DESCENT,
@@ -21,6 +22,7 @@ from .pages import (
     QUADRATICS,
     RACE,
     SWEEP,
+    AveragesLesson,
     Comparison,
     DescentLesson,
     Page,
@@ -32,6 +34,7 @@ from .pages import (
 from .settings import OptimizerChoice, RunSettings, slot_labels
 
 __all__ = [
+    "AVERAGES",
     "BASINS",
     "COMPARE",
     "DESCENT",
@@ -40,6 +43,7 @@ __all__ = [
     "QUADRATICS",
     "RACE",
     "SWEEP",
+    "AveragesLesson",
     "Comparison",
     "Decoded",
     "DescentLesson",

@@ -160,6 +160,44 @@ class PairKind:
         return (self.element.convert(first), self.element.convert(second))
 
 
+class SeriesKind(_Scalar):
+    """Numbers in order, repeats kept: ``a,b,c`` in a link, ``a, b, c`` in one text box.
+
+    A box whose text cannot be used keeps the last good series (the page says why next to it).
+    """
+
+    max_items = 100
+
+    def parse(self, param: HyperParam, text: str) -> tuple[float, ...]:
+        parts = [part.strip() for part in text.replace(";", ",").split(",")]
+        parts = [part for part in parts if part]
+        if not parts:
+            raise ValueProblem("there are no numbers in it")
+        if len(parts) > self.max_items:
+            raise ValueProblem(f"it has {len(parts)} numbers; at most {self.max_items} are shown")
+        numbers = []
+        for part in parts:
+            number = parse_number(part)
+            check_range(param, number, part)
+            numbers.append(number)
+        return tuple(numbers)
+
+    def format(self, param: HyperParam, value: Any) -> str:
+        return ",".join(format_number(v) for v in value)
+
+    def widget_values(self, param: HyperParam, key: str, value: Any) -> dict[str, Any]:
+        return {key: ", ".join(format_number(v) for v in value)}
+
+    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
+        text = state.get(key)
+        if text is None:
+            return default
+        try:
+            return self.parse(param, str(text))
+        except ValueProblem:
+            return default
+
+
 KINDS = {
     "float": FloatKind(),
     "int": IntKind(),
@@ -167,6 +205,7 @@ KINDS = {
     "choice": ChoiceKind(),
     "pair": PairKind(FloatKind()),
     "int_pair": PairKind(IntKind()),
+    "series": SeriesKind(),
 }
 
 

@@ -134,6 +134,29 @@ class DescentLesson:
         widget="slider"))
 
 
+@dataclass(frozen=True)
+class AveragesLesson:
+    """The lesson on moving averages and momentum: a signal to average, β, and momentum's runs."""
+
+    signal: tuple[float, ...] = declared(Setting(
+        HyperParam("signal", (100.0, 114.0, 118.0, 117.0, 120.0, 122.0), "The numbers to average, in "
+                   "order (the notes' six days of sales); they are also the gradients fed to the three "
+                   "momentum conventions.", low=-1e9, high=1e9, kind="series", label="Signal")))
+    beta: float = declared(Setting(
+        HyperParam("beta", 0.7, "The decay β of the average (the momentum μ of SGD): the weight the "
+                   "old average keeps at each step.", low=0.0, high=0.999, decay_rate=True,
+                   label="β (momentum)")))
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.1, "SGD's learning rate on the slope and on the noisy bowl.", low=1e-3,
+                   high=1.0, log=True, label="Learning rate")))
+    steps: int = declared(Setting(
+        HyperParam("steps", 300, "Steps of the runs on the slope and on the noisy bowl.", low=10,
+                   high=2000, kind="int", label="Steps"), widget="slider"))
+    noise: float = declared(Setting(
+        HyperParam("noise", 2.0, "Gradient noise σ on the bowl: the iterates jitter around the minimum "
+                   "and their averages do not.", low=0.0, high=20.0, label="Gradient noise σ")))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -268,7 +291,9 @@ QUADRATICS = Page("quadratics", "pages/quadratics.py", "Lesson: quadratics", "�
 SWEEP = Page("sweep", "pages/sweep.py", "Sweep", "🗺️", "sw", SweepPage)
 BASINS = Page("basins", "pages/basins.py", "Basins", "🧲", "bs", default_basins)
 RACE = Page("race", "pages/race.py", "Race", "🏁", "rc", RacePage)
+AVERAGES = Page("averages", "pages/averages.py", "Lesson: averages and momentum", "〰️", "av",
+                AveragesLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, DESCENT, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS)

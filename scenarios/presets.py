@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pages import BASINS, COMPARE, DESCENT, PLAYGROUND, QUADRATICS, RACE, SWEEP, Page
+from .pages import AVERAGES, BASINS, COMPARE, DESCENT, PLAYGROUND, QUADRATICS, RACE, SWEEP, Page
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,23 @@ PRESETS: tuple[Preset, ...] = (
         "691 steps to cut it a millionfold; just past the stability edge 2/λ_max = 0.02, at lr 0.021, "
         "it zig-zags ever wider and diverges at step 241. The tuned heavy ball (lr 0.0331, μ 0.6694) "
         "needs 91 steps, Nesterov 156, Newton 1.",
+    ),
+    Preset(
+        "sales_ema", "A week of sales, averaged", AVERAGES,
+        {"beta": "0.7"},
+        "The notes' six days of sales, 100, 114, 118, 117, 120 and 122, averaged with β = 0.7 from V₀ = 0: "
+        "30, 55.2, 74.04, 86.928, 96.8496 and 104.39472 (the notes print 86.9, 96.83 and 104.38). The "
+        "first averages are far too small; divided by 1 − βᵗ they become weighted means: 100 on day 1 "
+        "and 118.3 on day 6. torch's momentum buffer, fed the same numbers, holds the average times "
+        "1/(1 − β): 100, 184, 246.8, …",
+    ),
+    Preset(
+        "momentum_tenfold", "Momentum's terminal velocity", AVERAGES,
+        {"beta": "0.9"},
+        "On a constant slope torch's momentum adds the whole gradient at every step, so at β = 0.9 its "
+        "step grows to lr·g/(1 − β) = 10 times plain SGD's, within 1 % of it from step 44 on. The notes' "
+        "EMA form averages instead: its step tends to lr·g, and torch's dampened form takes exactly lr·g "
+        "from its first step.",
     ),
     Preset(
         "lr_study_flow", "The learning-rate study, step by step", DESCENT,

@@ -209,6 +209,7 @@ SHOW_ALL = {
                 {"mode": "lr", "landscape": "quadratic", "opt": "rmsprop", "schedule": "step"}],
     "quadratics": [{}],  # no conditional controls
     "descent": [{}],
+    "averages": [{}],
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}, {"second": "false", "cells": "4"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],
     "race": [{"noise": "0.1", "clip": "norm", "schedule": "step", "budget": "4", "racers": "sgd"}],

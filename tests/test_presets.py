@@ -709,3 +709,46 @@ def test_gradient_ascent_finds_the_local_maximum(lesson: Lesson) -> None:
     assert rounds_to(2 / abs(curvature), "0.0745")
     first_none = min(i for i in range(len(reach.lrs)) if not np.any(categories[i:] == 0))
     assert rounds_to(reach.lrs[first_none], "0.0825") and reach.lrs[first_none] > 2 / abs(curvature)
+
+
+@lesson_test("sales_ema")
+def test_a_week_of_sales_averaged(lesson: Lesson) -> None:
+    from lessons.averages import bias_corrected, conventions, ema
+
+    decoded = scenarios.decode(scenarios.AVERAGES, PRESETS_BY_KEY["sales_ema"].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    lesson.says("The notes' six days of sales, 100, 114, 118, 117, 120 and 122, averaged with β = 0.7 from "
+                "V₀ = 0")
+    assert settings.signal == (100, 114, 118, 117, 120, 122) and settings.beta == 0.7
+    raw = ema(settings.signal, settings.beta)
+    lesson.says("30, 55.2, 74.04, 86.928, 96.8496 and 104.39472")
+    np.testing.assert_allclose(raw, [30, 55.2, 74.04, 86.928, 96.8496, 104.39472], rtol=1e-14)
+    lesson.says("(the notes print 86.9, 96.83 and 104.38)")
+    assert rounds_to(raw[3], "86.9") and not rounds_to(raw[4], "96.83") and not rounds_to(raw[5], "104.38")
+    corrected = bias_corrected(raw, settings.beta)
+    lesson.says("divided by 1 − βᵗ they become weighted means: 100 on day 1 and 118.3 on day 6")
+    assert corrected[0] == pytest.approx(100, rel=1e-14) and rounds_to(corrected[5], "118.3")
+    torch_form = conventions(settings.signal, settings.beta)["torch: b ← βb + g"]
+    lesson.says("holds the average times 1/(1 − β): 100, 184, 246.8, …")
+    np.testing.assert_allclose(torch_form[:3], [100, 184, 246.8], rtol=1e-14)
+    np.testing.assert_allclose(torch_form, raw / (1 - settings.beta), rtol=1e-13)
+
+
+@lesson_test("momentum_tenfold")
+def test_momentum_terminal_velocity(lesson: Lesson) -> None:
+    from lessons.averages import terminal_velocity
+
+    decoded = scenarios.decode(scenarios.AVERAGES, PRESETS_BY_KEY["momentum_tenfold"].query)
+    settings = decoded.settings
+    ema_form, torch_form, dampened = terminal_velocity(settings.beta, settings.lr, settings.steps)
+    lesson.says("at β = 0.9 its step grows to lr·g/(1 − β) = 10 times plain SGD's, within 1 % of it from "
+                "step 44 on")
+    assert settings.beta == 0.9
+    assert torch_form.steps[-1] == pytest.approx(10 * settings.lr, rel=1e-12)
+    off = np.abs(torch_form.steps / (10 * settings.lr) - 1) > 0.01
+    assert np.flatnonzero(off)[-1] + 2 == 44  # step t moves from x_{t−1}: steps[t − 1]
+    lesson.says("its step tends to lr·g")
+    assert ema_form.steps[-1] == pytest.approx(settings.lr, rel=1e-12) and ema_form.steps[0] < settings.lr
+    lesson.says("takes exactly lr·g from its first step")
+    np.testing.assert_allclose(dampened.steps, settings.lr, rtol=1e-15)

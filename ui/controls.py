@@ -15,6 +15,7 @@ import streamlit as st
 
 from optimizers import HyperParam
 from scenarios.fields import ListSetting, Nested, Selector, Setting, Slots, StartPoint, declarations
+from scenarios.kinds import ValueProblem, parse_value, quote
 from scenarios.values import format_number, value_grid
 
 
@@ -59,6 +60,24 @@ def _int_pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
                         key=f"{key}.{part}", help=param.help or None)
 
 
+def _check_series(param: HyperParam, key: str) -> None:
+    """Remember a typed series the page cannot use; the skeleton then puts the last good one back."""
+    try:
+        parse_value(param, str(st.session_state.get(key, "")))
+    except ValueProblem as problem:
+        st.session_state[f"{key}.rejected"] = (str(st.session_state.get(key, "")), str(problem))
+
+
+def _series(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.text_input(param.caption, key=key, help=param.help or None, max_chars=2000,
+                  on_change=_check_series, args=(param, key))
+    rejected = st.session_state.pop(f"{key}.rejected", None)
+    if rejected is not None:
+        text, problem = rejected
+        st.error(f"Not used: “{quote(text)}”: {problem}. Type numbers separated by commas, each from "
+                 f"{format_number(param.low)} to {format_number(param.high)}; the last good ones are kept.")
+
+
 #: One control per kind of value (the kinds of :class:`optimizers.HyperParam`).
 KIND_CONTROLS: dict[str, Callable[[HyperParam, str, Callable[[Any], str]], None]] = {
     "float": _float,
@@ -67,6 +86,7 @@ KIND_CONTROLS: dict[str, Callable[[HyperParam, str, Callable[[Any], str]], None]
     "choice": _choice,
     "pair": _pair,
     "int_pair": _int_pair,
+    "series": _series,
 }
 
 

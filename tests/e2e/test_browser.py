@@ -177,6 +177,15 @@ def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
     screenshot("quadratics.png")
 
 
+def test_averages_lesson_opens_from_its_link(page, app_server, screenshot):
+    _open(page, f"{app_server.url}/averages?beta=0.9")
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Lesson: averages and momentum · Optimizer explorer" in page.title()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 6", timeout=20_000)
+    page.wait_for_function("() => document.body.innerText.includes('10 times plain SGD')", timeout=20_000)
+    screenshot("averages.png")
+
+
 def test_descent_lesson_opens_from_its_link(page, app_server, screenshot):
     _open(page, f"{app_server.url}/descent?landscape=sin_minus_square&lrs=0.01,0.05")
     assert page.locator(EXCEPTION).count() == 0
