@@ -119,6 +119,9 @@ def _value(param: HyperParam) -> st.SearchStrategy:
     if param.kind == "int_pair":
         element = st.integers(int(param.low), int(param.high))
         return st.tuples(element, element)
+    if param.kind == "series":  # order and repeats matter
+        element = st.floats(param.low, param.high, allow_nan=False)
+        return st.lists(element, min_size=1, max_size=100).map(tuple)
     raise AssertionError(f"no strategy for kind {param.kind}")
 
 

@@ -751,4 +751,4 @@ def test_momentum_terminal_velocity(lesson: Lesson) -> None:
     lesson.says("its step tends to lr·g")
     assert ema_form.steps[-1] == pytest.approx(settings.lr, rel=1e-12) and ema_form.steps[0] < settings.lr
     lesson.says("takes exactly lr·g from its first step")
-    np.testing.assert_allclose(dampened.steps, settings.lr, rtol=1e-15)
+    np.testing.assert_allclose(dampened.steps, settings.lr, rtol=1e-13)  # positions round as they grow
