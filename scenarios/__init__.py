@@ -15,6 +15,7 @@ from .codec import (
 from .pages import (
     AVERAGES,
     BASINS,
+    CLIPPING,
     COMPARE,
     DESCENT,
     PAGES,
@@ -23,6 +24,7 @@ from .pages import (
     RACE,
     SWEEP,
     AveragesLesson,
+    ClippingLesson,
     Comparison,
     DescentLesson,
     Page,
@@ -36,6 +38,7 @@ from .settings import OptimizerChoice, RunSettings, slot_labels
 __all__ = [
     "AVERAGES",
     "BASINS",
+    "CLIPPING",
     "COMPARE",
     "DESCENT",
     "PAGES",
@@ -44,6 +47,7 @@ __all__ = [
     "RACE",
     "SWEEP",
     "AveragesLesson",
+    "ClippingLesson",
     "Comparison",
     "Decoded",
     "DescentLesson",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lessons.quadratics import Method, methods
 
-from .pages import DescentLesson, QuadraticsLesson
+from .pages import ClippingLesson, DescentLesson, QuadraticsLesson
 from .settings import OptimizerChoice, RunSettings
 
 
@@ -35,3 +35,25 @@ def descent_choices(settings: DescentLesson) -> tuple[OptimizerChoice, ...]:
 def descent_point(settings: DescentLesson) -> float:
     """Where the local models are drawn: the chosen point, else the function's start."""
     return float((settings.at or descent_run(settings).build_landscape().start)[0])
+
+
+#: The clipping modes the lesson compares on Rosenbrock, with their legend labels.
+CLIP_RUNS = (("none", "no clipping"), ("norm", "clipped by norm"), ("value", "clipped by value"))
+
+
+def clipping_runs(settings: ClippingLesson) -> list[tuple[str, RunSettings]]:
+    """SGD on Rosenbrock from its start, without and with each kind of clipping at the threshold."""
+    return [(label, RunSettings(landscape="rosenbrock", steps=settings.steps, clip=mode,
+                                clip_threshold=settings.threshold)) for mode, label in CLIP_RUNS]
+
+
+def schedule_runs(settings: ClippingLesson) -> list[tuple[str, RunSettings]]:
+    """SGD with momentum on the noisy quadratic, at a constant lr and with the chosen schedule."""
+    base = RunSettings(landscape="quadratic", steps=settings.steps, noise=settings.noise)
+    scheduled = RunSettings(landscape="quadratic", steps=settings.steps, noise=settings.noise,
+                            schedule=settings.schedule, schedule_params=settings.schedule_params)
+    return [("constant lr", base), ("with the schedule", scheduled)]
+
+
+#: The optimizer of the schedule's runs: torch's SGD with momentum 0.9 (one-cycle may drive it).
+SCHEDULED = OptimizerChoice.of("momentum", lr=0.05, momentum=0.9)

@@ -10,14 +10,14 @@ one entry in :data:`PAGES`), one page module in ``ui/``, one thin file in ``page
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from landscapes import LANDSCAPES, get_landscape
 from optimizers import OPTIMIZERS, HyperParam
 
 from .fields import ListSetting, Nested, ParamValues, Selector, Setting, Slots, StartPoint, declared
-from .settings import COLOUR, MAX_SLOTS, OptimizerChoice, RunSettings
+from .settings import COLOUR, MAX_SLOTS, SCHEDULE, OptimizerChoice, RunSettings
 
 MAX_LEARNING_RATES = 8
 MAX_BASIN_SLOTS = 4  # side by side maps; each one is resolution² runs
@@ -157,6 +157,39 @@ class AveragesLesson:
                    "and their averages do not.", low=0.0, high=20.0, label="Gradient noise σ")))
 
 
+#: The run settings' schedule selector, starting from cosine annealing for the lesson.
+LESSON_SCHEDULE = replace(SCHEDULE, param=replace(SCHEDULE.param, default="cosine"))
+
+
+@dataclass(frozen=True)
+class ClippingLesson:
+    """The lesson on gradient clipping and learning-rate schedules."""
+
+    gradient: tuple[float, float] = declared(Setting(
+        HyperParam("g", (0.9, 100.0), "The gradient to clip (the notes' example is (0.9, 100)).",
+                   low=-1e4, high=1e4, kind="pair", labels=("g₁", "g₂"), label="Gradient g")))
+    threshold: float = declared(Setting(
+        HyperParam("clip_at", 1.0, "The box half-width (by value) and the ball radius (by norm).",
+                   low=1e-3, high=1e3, log=True, label="Clip threshold c")))
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.005, "SGD's learning rate on Rosenbrock, where the gradient at the start is "
+                   "about 160: large enough to diverge without clipping.", low=1e-4, high=1.0, log=True,
+                   label="Learning rate on Rosenbrock")))
+    steps: int = declared(Setting(
+        HyperParam("steps", 500, "Steps of every run on this page.", low=10, high=2000, kind="int",
+                   label="Steps"), widget="slider"))
+    schedule: str = declared(LESSON_SCHEDULE)
+    schedule_params: ParamValues = ()
+    noise: float = declared(Setting(
+        HyperParam("noise", 1.0, "Gradient noise σ for the schedule's runs: a decaying learning rate "
+                   "shrinks the jitter it causes.", low=0.0, high=20.0, label="Gradient noise σ")))
+
+    def __post_init__(self) -> None:
+        # every parameter of the schedule, in declared order (as RunSettings keeps them)
+        object.__setattr__(self, "schedule_params",
+                           LESSON_SCHEDULE.complete(self.schedule, self.schedule_params))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -293,7 +326,10 @@ BASINS = Page("basins", "pages/basins.py", "Basins", "🧲", "bs", default_basin
 RACE = Page("race", "pages/race.py", "Race", "🏁", "rc", RacePage)
 AVERAGES = Page("averages", "pages/averages.py", "Lesson: averages and momentum", "〰️", "av",
                 AveragesLesson)
+CLIPPING = Page("clipping", "pages/clipping.py", "Lesson: clipping and schedules", "✂️", "cs",
+                ClippingLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
-PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS)
+PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS,
+                           CLIPPING)

@@ -752,3 +752,63 @@ def test_momentum_terminal_velocity(lesson: Lesson) -> None:
     assert ema_form.steps[-1] == pytest.approx(settings.lr, rel=1e-12) and ema_form.steps[0] < settings.lr
     lesson.says("takes exactly lr·g from its first step")
     np.testing.assert_allclose(dampened.steps, settings.lr, rtol=1e-13)  # positions round as they grow
+
+
+@lesson_test("clip_notes")
+def test_clipping_the_notes_gradient(lesson: Lesson) -> None:
+    from lessons.clipping import clip_geometry
+    from scenarios.lessons import clipping_runs
+
+    decoded = scenarios.decode(scenarios.CLIPPING, PRESETS_BY_KEY["clip_notes"].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    lesson.says("The notes' gradient g = (0.9, 100) clipped at c = 1")
+    assert settings.gradient == (0.9, 100.0) and settings.threshold == 1.0
+    clipped = clip_geometry(settings.gradient, settings.threshold)
+    lesson.says("By value each component is clamped: (0.9, 1), turned 41.5° away from g")
+    assert tuple(clipped.by_value) == (0.9, 1.0)
+    angle = math.degrees(math.atan2(100, 0.9) - math.atan2(1, 0.9))
+    assert rounds_to(clipped.value_turn, "41.5") and rounds_to(angle, "41.5")
+    lesson.says("c·g/‖g‖ = (0.00899964, 0.99995950), its direction kept")
+    norm = math.hypot(0.9, 100)
+    assert rounds_to(0.9 / norm, "0.00899964") and rounds_to(100 / norm, "0.99995950")
+    assert clipped.norm_turn < 1e-6
+    lesson.says("divides by ‖g‖ + 10⁻⁶ and gives 0.99995949")
+    assert rounds_to(clipped.by_norm[1], "0.99995949")
+    assert clipped.by_norm[1] == pytest.approx(100 / (norm + 1e-6), rel=1e-15)
+    runs = {label: trajectory(run, scenarios.OptimizerChoice.of("sgd", lr=settings.lr))
+            for label, run in clipping_runs(settings)}
+    lesson.says("On Rosenbrock at lr 0.005, plain SGD diverges at step 5")
+    assert settings.lr == 0.005 and runs["no clipping"].diverged_at[0] == 5
+    lesson.says("clipped by norm it reaches f ≈ 3.85 after 500 steps, clipped by value f ≈ 5.93")
+    assert settings.steps == 500 and not runs["clipped by norm"].diverged[0]
+    assert rounds_to(runs["clipped by norm"].final_loss[0], "3.85")
+    assert rounds_to(runs["clipped by value"].final_loss[0], "5.93")
+
+
+@lesson_test("exponential_notes")
+def test_the_notes_exponential_schedule(lesson: Lesson) -> None:
+    from lessons.clipping import schedule_curve
+    from scenarios.lessons import SCHEDULED, schedule_runs
+
+    decoded = scenarios.decode(scenarios.CLIPPING, PRESETS_BY_KEY["exponential_notes"].query)
+    assert decoded.notices == []
+    settings = decoded.settings
+    gamma = dict(settings.schedule_params)["gamma"]
+    lesson.says("The notes write exponential scheduling as lr·0.1^(t/s)")  # checked below, at s = 100
+    lesson.says("With s = 100 that is torch's ExponentialLR with γ = 0.1^(1/100) ≈ 0.97724")
+    assert settings.schedule == "exponential" and gamma == 0.1 ** (1 / 100) and rounds_to(gamma, "0.97724")
+    curve = schedule_curve(("exponential", {"gamma": gamma}), settings.steps)
+    t = np.arange(settings.steps)
+    np.testing.assert_allclose(curve.multiplier, 0.1 ** (t / 100), rtol=1e-12)  # the notes' formula
+    lesson.says("the learning rate falls tenfold every 100 steps, from 0.05 to 0.005 after 100 steps and "
+                "0.0005 after 200")
+    lr = SCHEDULED.value("lr")
+    assert lr == 0.05 and rounds_to(lr * curve.multiplier[100], "0.005")
+    assert rounds_to(lr * curve.multiplier[200], "0.0005")
+    runs = {label: trajectory(run, SCHEDULED) for label, run in schedule_runs(settings)}
+    lesson.says("On the noisy bowl (σ = 1) the scheduled run ends at f ≈ 3.6·10⁻⁵, against 0.70 at the "
+                "constant learning rate")
+    assert settings.noise == 1.0
+    assert rounds_to(runs["with the schedule"].final_loss[0] * 1e5, "3.6")
+    assert rounds_to(runs["constant lr"].final_loss[0], "0.70")

@@ -1,0 +1,5 @@
+"""Lesson: the geometry of gradient clipping, and learning-rate schedules."""
+
+from ui.clipping import render
+
+render()
