@@ -13,6 +13,7 @@ from .codec import (
     encode_playground,
 )
 from .pages import (
+    ADAPTIVE,
     AVERAGES,
     BASINS,
     CLIPPING,
@@ -23,6 +24,7 @@ from .pages import (
     QUADRATICS,
     RACE,
     SWEEP,
+    AdaptiveLesson,
     AveragesLesson,
     ClippingLesson,
     Comparison,
@@ -36,6 +38,7 @@ from .pages import (
 from .settings import OptimizerChoice, RunSettings, slot_labels
 
 __all__ = [
+    "ADAPTIVE",
     "AVERAGES",
     "BASINS",
     "CLIPPING",
@@ -46,6 +49,7 @@ __all__ = [
     "QUADRATICS",
     "RACE",
     "SWEEP",
+    "AdaptiveLesson",
     "AveragesLesson",
     "ClippingLesson",
     "Comparison",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lessons.quadratics import Method, methods
 
-from .pages import ClippingLesson, DescentLesson, QuadraticsLesson
+from .pages import AdaptiveLesson, ClippingLesson, DescentLesson, QuadraticsLesson
 from .settings import OptimizerChoice, RunSettings
 
 
@@ -57,3 +57,20 @@ def schedule_runs(settings: ClippingLesson) -> list[tuple[str, RunSettings]]:
 
 #: The optimizer of the schedule's runs: torch's SGD with momentum 0.9 (one-cycle may drive it).
 SCHEDULED = OptimizerChoice.of("momentum", lr=0.05, momentum=0.9)
+
+
+def adaptive_run(settings: AdaptiveLesson) -> RunSettings:
+    """The lesson's valley: the quadratic with its κ, angle and q."""
+    params = (("condition", settings.condition), ("angle", settings.angle), ("q", settings.q))
+    return RunSettings(landscape="quadratic", landscape_params=params, steps=settings.steps)
+
+
+def adaptive_choices(settings: AdaptiveLesson) -> tuple[OptimizerChoice, ...]:
+    """AdaGrad, RMSprop and Adam at the lesson's learning rate."""
+    return tuple(OptimizerChoice.of(name, lr=settings.lr) for name in ("adagrad", "rmsprop", "adam"))
+
+
+def decay_choices(settings: AdaptiveLesson) -> tuple[OptimizerChoice, ...]:
+    """Adam with λ as an L2 term in the gradient, and AdamW with λ decoupled (both torch's)."""
+    return (OptimizerChoice.of("adam", lr=settings.lr, weight_decay=settings.weight_decay),
+            OptimizerChoice.of("adamw", lr=settings.lr, weight_decay=settings.weight_decay))

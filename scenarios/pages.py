@@ -190,6 +190,32 @@ class ClippingLesson:
                            LESSON_SCHEDULE.complete(self.schedule, self.schedule_params))
 
 
+@dataclass(frozen=True)
+class AdaptiveLesson:
+    """The lesson on adaptive learning rates and weight decay: a valley, a learning rate, a decay."""
+
+    condition: float = declared(Setting(
+        HyperParam("condition", 50.0, "κ = λ_max / λ_min: how much steeper the valley is across than "
+                   "along.", low=1.0, high=1000.0, log=True, label="Condition number κ")))
+    angle: float = declared(Setting(
+        HyperParam("angle", 0.0, "The valley's angle from the x-axis in degrees. At 0 each coordinate is "
+                   "one of the valley's directions, so each has its own curvature and its own adapted "
+                   "step.", low=-90.0, high=90.0, label="Angle (degrees)")))
+    q: tuple[float, float] = declared(Setting(
+        HyperParam("q", (-2.0, -10.0), "The linear term: the minimum sits at −P⁻¹q, away from the origin, "
+                   "where weight decay pulls.", low=-20.0, high=20.0, kind="pair", labels=("q₁", "q₂"),
+                   label="Linear term q")))
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.1, "The learning rate of AdaGrad, RMSprop and Adam.", low=1e-4, high=2.0,
+                   log=True, label="Learning rate")))
+    steps: int = declared(Setting(
+        HyperParam("steps", 300, "Steps of every run.", low=10, high=3000, kind="int", label="Steps"),
+        widget="slider"))
+    weight_decay: float = declared(Setting(
+        HyperParam("wd", 0.5, "λ of Adam's L2 term and of AdamW's decoupled decay.", low=0.0, high=5.0,
+                   label="Weight decay λ")))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -328,8 +354,10 @@ AVERAGES = Page("averages", "pages/averages.py", "Lesson: averages and momentum"
                 AveragesLesson)
 CLIPPING = Page("clipping", "pages/clipping.py", "Lesson: clipping and schedules", "✂️", "cs",
                 ClippingLesson)
+ADAPTIVE = Page("adaptive", "pages/adaptive.py", "Lesson: adaptive steps and weight decay", "🎚️", "ad",
+                AdaptiveLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
 PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS,
-                           CLIPPING)
+                           ADAPTIVE, CLIPPING)

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .pages import AVERAGES, BASINS, CLIPPING, COMPARE, DESCENT, PLAYGROUND, QUADRATICS, RACE, SWEEP, Page
+from .pages import (
+    ADAPTIVE,
+    AVERAGES,
+    BASINS,
+    CLIPPING,
+    COMPARE,
+    DESCENT,
+    PLAYGROUND,
+    QUADRATICS,
+    RACE,
+    SWEEP,
+    Page,
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,21 @@ PRESETS: tuple[Preset, ...] = (
         "from 0.05 to 0.005 after 100 steps and 0.0005 after 200. On the noisy bowl (σ = 1) the scheduled "
         "run ends at f ≈ 3.6·10⁻⁵, against 0.70 at the constant learning rate, whose iterates keep "
         "jittering.",
+    ),
+    Preset(
+        "adam_bias", "Adam without its bias correction", ADAPTIVE,
+        {"steps": "100"},
+        "From zero moments, uncorrected Adam's first step is 0.4472 long: 3.162 times the corrected "
+        "step of 0.1414 (lr 0.1 along each coordinate), because v starts √1000 times too small and m "
+        "only 10 times. The factor (1 − β₁ᵗ)/√(1 − β₂ᵗ) keeps growing to 6.569 at step 12 before it "
+        "decays.",
+    ),
+    Preset(
+        "l2_vs_adamw", "Weight decay: L2 or decoupled", ADAPTIVE,
+        {"wd": "1"},
+        "On the valley whose minimum is at (2, 0.2), Adam with an L2 term λ = 1 ends at (1, 0.1961), "
+        "exactly the minimum of f + ½λ‖θ‖². AdamW with the same λ ends at (0.9283, 0.1793): its decay is "
+        "not divided by √v̂, so it balances the gradient at another point.",
     ),
     Preset(
         "lr_study_flow", "The learning-rate study, step by step", DESCENT,

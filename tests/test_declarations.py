@@ -213,6 +213,7 @@ SHOW_ALL = {
     "quadratics": [{}],  # no conditional controls
     "descent": [{}],
     "averages": [{}],
+    "adaptive": [{}],
     "clipping": [{}, {"schedule": "one_cycle"}],
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}, {"second": "false", "cells": "4"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],

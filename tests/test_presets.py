@@ -812,3 +812,53 @@ def test_the_notes_exponential_schedule(lesson: Lesson) -> None:
     assert settings.noise == 1.0
     assert rounds_to(runs["with the schedule"].final_loss[0] * 1e5, "3.6")
     assert rounds_to(runs["constant lr"].final_loss[0], "0.70")
+
+
+@lesson_test("adam_bias")
+def test_adam_without_bias_correction(lesson: Lesson) -> None:
+    from lessons.adaptive import correction_factor, uncorrected_adam
+    from scenarios.lessons import adaptive_run
+
+    settings = scenarios.decode(scenarios.ADAPTIVE, PRESETS_BY_KEY["adam_bias"].query).settings
+    landscape = adaptive_run(settings).build_landscape()
+    plain = engine_run("adam", landscape, None, settings.steps, lr=settings.lr)
+    bare = uncorrected_adam(landscape, settings.steps, settings.lr)
+    first = np.linalg.norm(bare.path[1, 0] - bare.path[0, 0])
+    corrected = np.linalg.norm(plain.path[1, 0] - plain.path[0, 0])
+    lesson.says("uncorrected Adam's first step is 0.4472 long: 3.162 times the corrected step of 0.1414 "
+                "(lr 0.1 along each coordinate)")
+    assert settings.lr == 0.1 and rounds_to(first, "0.4472") and rounds_to(corrected, "0.1414")
+    assert rounds_to(first / corrected, "3.162")
+    # the same step written out: m₁ = 0.1·g, v₁ = 0.001·g², so the step is lr·0.1/√0.001 per coordinate
+    g = landscape.grad(bare.path[0, 0][None])[0]
+    np.testing.assert_allclose(bare.path[1, 0] - bare.path[0, 0], -0.1 * 0.1 * g / np.sqrt(0.001 * g * g),
+                               rtol=1e-12)
+    lesson.says("because v starts √1000 times too small and m only 10 times")
+    assert 1 / (1 - 0.999) == pytest.approx(1000) and 1 / (1 - 0.9) == pytest.approx(10)
+    factor = correction_factor((0.9, 0.999), settings.steps)
+    lesson.says("The factor (1 − β₁ᵗ)/√(1 − β₂ᵗ) keeps growing to 6.569 at step 12")
+    assert rounds_to(factor.max(), "6.569") and int(np.argmax(factor)) + 1 == 12
+    assert np.all(np.diff(factor[:12]) > 0) and np.all(np.diff(factor[12:]) < 0)
+
+
+@lesson_test("l2_vs_adamw")
+def test_l2_against_decoupled_decay(lesson: Lesson) -> None:
+    from lessons.adaptive import l2_minimum
+    from scenarios.lessons import adaptive_run, decay_choices
+
+    settings = scenarios.decode(scenarios.ADAPTIVE, PRESETS_BY_KEY["l2_vs_adamw"].query).settings
+    run = adaptive_run(settings)
+    landscape = run.build_landscape()
+    l2, decoupled = (trajectory(run, choice) for choice in decay_choices(settings))
+    lesson.says("On the valley whose minimum is at (2, 0.2)")
+    assert np.allclose(landscape.optima[0], (2.0, 0.2), atol=1e-12)
+    lesson.says("Adam with an L2 term λ = 1 ends at (1, 0.1961), exactly the minimum of f + ½λ‖θ‖²")
+    assert settings.weight_decay == 1.0
+    target = l2_minimum(landscape, 1.0)
+    P, q = np.asarray(landscape.P), np.asarray(landscape.q)
+    np.testing.assert_allclose(P @ target + q + 1.0 * target, 0.0, atol=1e-12)  # ∇(f + ½λ‖θ‖²) = 0
+    np.testing.assert_allclose(l2.final_x[0], target, atol=1e-6)
+    assert rounds_to(target[0], "1") and rounds_to(target[1], "0.1961")
+    lesson.says("AdamW with the same λ ends at (0.9283, 0.1793)")
+    end = decoupled.final_x[0]
+    assert rounds_to(end[0], "0.9283") and rounds_to(end[1], "0.1793") and np.linalg.norm(end - target) > 0.05

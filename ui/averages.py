@@ -194,10 +194,10 @@ def _body(view: View) -> None:
     st.subheader("Averaging the weights of a noisy run")
     _averaging(settings, view)
 
-    st.info("**Try this.** Set β to 0.9: torch's step on the slope tends to 10 times SGD's. Type a signal "
-            "that jumps (0, 0, 0, 100, 100, 100) and watch the average lag behind it by about 1/(1 − β) "
-            "days. Raise the noise and β to 0.99: the EMA of the iterates sits much closer to the minimum "
-            "than the iterates do.")
+    st.info("**Try this.** Set β to 0.9: torch's step on the slope tends to 10 times SGD's. Type a "
+            "signal that jumps (0, 0, 0, 100, 100, 100) and watch the average lag behind it: the weights' "
+            "centre lies β/(1 − β) days back. Raise the noise and β to 0.99: the EMA of the iterates sits "
+            "much closer to the minimum than the iterates do.")
     st.download_button("Download the averages (CSV)",
                        data=lambda: average_rows(signal, beta).to_csv(index=False),
                        file_name="averages.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="av.csv")
