@@ -216,6 +216,38 @@ class AdaptiveLesson:
                    label="Weight decay λ")))
 
 
+#: Landscapes for the Langevin cloud: one-dimensional and two-dimensional minimization problems.
+LANGEVIN = ("x2_plus_sin", "quadratic", "himmelblau", "six_hump_camel")
+
+
+@dataclass(frozen=True)
+class NoiseLesson:
+    """The lesson on noise and gradient-free methods: many noisy particles, a saddle, estimates."""
+
+    landscape: str = declared(Selector(
+        HyperParam("landscape", "x2_plus_sin", "Where the particles settle.", kind="choice",
+                   choices=LANGEVIN, labels=tuple(f"{LANDSCAPES[n].title} ({LANDSCAPES[n].dim}-D)"
+                                                  for n in LANGEVIN), label="Landscape"),
+        params_attr="landscape_params", params_of=lambda name: (), group_key="",
+        invalid="this lesson's landscapes are " + ", ".join(LANGEVIN)))
+    landscape_params: ParamValues = ()
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.01, "Every particle's learning rate η.", low=1e-4, high=0.5, log=True,
+                   label="Learning rate η")))
+    noise: float = declared(Setting(
+        HyperParam("noise", 2.0, "The standard deviation s of the noise added to every gradient "
+                   "component.", low=0.01, high=50.0, log=True, label="Gradient noise s")))
+    particles: int = declared(Setting(
+        HyperParam("particles", 2000, "Particles run at once (one batched engine call).", low=100,
+                   high=20000, kind="int", label="Particles"), widget="slider"))
+    steps: int = declared(Setting(
+        HyperParam("steps", 1000, "Steps of every particle.", low=10, high=5000, kind="int",
+                   label="Steps"), widget="slider"))
+    directions: int = declared(Setting(
+        HyperParam("directions", 4, "Random directions K averaged in one zeroth-order estimate.", low=1,
+                   high=64, kind="int", label="Zeroth-order directions K"), widget="slider"))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -354,10 +386,11 @@ AVERAGES = Page("averages", "pages/averages.py", "Lesson: averages and momentum"
                 AveragesLesson)
 CLIPPING = Page("clipping", "pages/clipping.py", "Lesson: clipping and schedules", "✂️", "cs",
                 ClippingLesson)
-ADAPTIVE = Page("adaptive", "pages/adaptive.py", "Lesson: adaptive steps and weight decay", "🎚️", "ad",
+ADAPTIVE = Page("adaptive", "pages/adaptive.py", "Lesson: adaptive steps", "🎚️", "ad",
                 AdaptiveLesson)
+NOISE = Page("noise", "pages/noise.py", "Lesson: noise and gradient-free", "🎲", "nz", NoiseLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
 PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS,
-                           ADAPTIVE, CLIPPING)
+                           ADAPTIVE, CLIPPING, NOISE)

@@ -214,6 +214,7 @@ SHOW_ALL = {
     "descent": [{}],
     "averages": [{}],
     "adaptive": [{}],
+    "noise": [{}],
     "clipping": [{}, {"schedule": "one_cycle"}],
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}, {"second": "false", "cells": "4"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],

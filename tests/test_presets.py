@@ -862,3 +862,60 @@ def test_l2_against_decoupled_decay(lesson: Lesson) -> None:
     lesson.says("AdamW with the same λ ends at (0.9283, 0.1793)")
     end = decoupled.final_x[0]
     assert rounds_to(end[0], "0.9283") and rounds_to(end[1], "0.1793") and np.linalg.norm(end - target) > 0.05
+
+
+@lesson_test("langevin_factor")
+def test_the_langevin_factor_two(lesson: Lesson) -> None:
+    from lessons.noise import discrete_quadratic_variance, langevin_cloud
+
+    settings = scenarios.decode(scenarios.NOISE, PRESETS_BY_KEY["langevin_factor"].query).settings
+    landscape = get_landscape(settings.landscape)
+    cloud = langevin_cloud(landscape, settings.lr, settings.noise, settings.steps, settings.particles)
+    lesson.says("10000 particles of noisy gradient descent (η = 0.01, s = 2) on x² + sin x settle with "
+                "variance 0.0084")
+    assert settings.particles == 10000 and settings.lr == 0.01 and settings.noise == 2.0
+    assert np.isfinite(cloud).all() and rounds_to(np.var(cloud[:, 0]), "0.0084")
+
+    def variance(factor: float) -> float:  # the density's variance by the trapezoidal rule, on its own grid
+        xs = np.linspace(-3, 3, 20001)
+        values = landscape(xs[:, None])
+        p = np.exp(-factor * (values - values.min()) / (settings.lr * settings.noise ** 2))
+        mass = np.trapezoid(p, xs)
+        mean = np.trapezoid(xs * p, xs) / mass
+        return float(np.trapezoid((xs - mean) ** 2 * p, xs) / mass)
+
+    lesson.says("The Langevin density exp(−2l/(η s²)) predicts 0.0082")
+    assert rounds_to(variance(2.0), "0.0082")
+    lesson.says("the iteration on its quadratic model 0.0083")
+    (x_star,) = landscape.minima[0]
+    curvature = 2 - math.sin(x_star)
+    exact = discrete_quadratic_variance(curvature, settings.lr, settings.noise)
+    assert rounds_to(exact, "0.0083") and exact == pytest.approx(0.04 / (curvature * (2 - 0.01 * curvature)))
+    lesson.says("the notes' exp(−l/σ²) predicts 0.0165, twice too wide")
+    assert rounds_to(variance(1.0), "0.0165") and variance(1.0) / variance(2.0) == pytest.approx(2, rel=0.01)
+    # the particles agree with the factor 2, not with the notes' formula, beyond their sampling error
+    error = np.var(cloud[:, 0]) * math.sqrt(2 / settings.particles)
+    assert abs(np.var(cloud[:, 0]) - variance(2.0)) < 3 * error < abs(np.var(cloud[:, 0]) - variance(1.0))
+
+
+@lesson_test("zeroth_order_k")
+def test_gradients_from_function_values(lesson: Lesson) -> None:
+    from lessons.noise import estimates
+
+    settings = scenarios.decode(scenarios.NOISE, PRESETS_BY_KEY["zeroth_order_k"].query).settings
+    bowl = get_landscape("quadratic")
+    forward = estimates("forward_gradient", bowl, bowl.start, 1000)
+    zeroth = estimates("zo_sgd", bowl, bowl.start, 1000, num_directions=settings.directions, smoothing=1e-6)
+    g = np.asarray(bowl.P) @ np.asarray(bowl.start) + np.asarray(bowl.q)  # the gradient, by hand
+    lesson.says("At the quadratic's start the gradient is (−8.415, 9.575)")
+    assert rounds_to(g[0], "-8.415") and rounds_to(g[1], "9.575")
+    np.testing.assert_allclose(forward.gradient, g, rtol=1e-12)
+    lesson.says("1000 forward gradients average to (−8.128, 9.065) with total variance 471.4 (theory "
+                "(d + 1)‖∇f‖² = 487.5)")
+    mean = forward.samples.mean(axis=0)
+    assert rounds_to(mean[0], "-8.128") and rounds_to(mean[1], "9.065")
+    assert rounds_to(np.trace(np.cov(forward.samples.T)), "471.4") and rounds_to(3 * g @ g, "487.5")
+    lesson.says("over K = 16 directions, from function values alone, have a total variance 16 times "
+                "smaller: 30.36 (theory 30.47)")
+    assert settings.directions == 16
+    assert rounds_to(np.trace(np.cov(zeroth.samples.T)), "30.36") and rounds_to(3 * g @ g / 16, "30.47")

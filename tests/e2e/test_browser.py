@@ -199,11 +199,20 @@ def test_clipping_lesson_opens_from_its_link(page, app_server, screenshot):
 def test_adaptive_lesson_opens_from_its_link(page, app_server, screenshot):
     _open(page, f"{app_server.url}/adaptive?wd=1")
     assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: adaptive steps and weight decay · Optimizer explorer" in page.title()
+    assert "Lesson: adaptive steps · Optimizer explorer" in page.title()
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 6", timeout=20_000)
     page.wait_for_function("() => document.body.innerText.includes('3.162 times the corrected one')",
                            timeout=20_000)
     screenshot("adaptive.png")
+
+
+def test_noise_lesson_opens_from_its_link(page, app_server, screenshot):
+    _open(page, f"{app_server.url}/noise?directions=16")
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Lesson: noise and gradient-free · Optimizer explorer" in page.title()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 4", timeout=20_000)
+    page.wait_for_function("() => document.body.innerText.includes('without the 2')", timeout=20_000)
+    screenshot("noise.png")
 
 
 def test_descent_lesson_opens_from_its_link(page, app_server, screenshot):
