@@ -64,7 +64,7 @@ def test_the_page() -> None:
     assert tables[0]["vector"].tolist()[2] == "(0.00899964, 0.99995950)"
     steep = tables[1]
     assert steep["outcome"].tolist()[0] == "diverged at step 5"
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 7
     cycle = open_page(CLIPPING, {"schedule": "one_cycle", "schedule.cycle_momentum": "1", "g": "3,4",
                                  "clip_at": "10"})
     assert cycle.dataframe[0].value["turned from g"].tolist()[1] == "0.0°"  # inside the box: untouched

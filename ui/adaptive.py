@@ -25,6 +25,15 @@ from .frame import chart, on_a_phone
 from .page import View, run_page
 
 BETAS = (0.9, 0.999)  # Adam's defaults (torch)
+#: Where the course notes' formulas for these methods differ from torch.optim and optax.
+NOTES = (
+    "**About the notes.** Their AMSGrad keeps the running maximum of the *bias-corrected* v̂; "
+    "torch.optim.Adam(amsgrad=True), which the engine follows, keeps the maximum of the raw v and corrects "
+    "afterwards. The corrected v̂ of the first step is the whole first g², so the notes' maximum remembers "
+    "the first gradients at full size, and their steps stay small long after the gradients shrink. Their "
+    "Lion adds the decay λθₜ, the parameters being computed; optax's Lion (and the engine) decays θₜ₋₁, "
+    "the parameters before the step. Their Adam divides by one power of β too few (see the lesson on "
+    "averages).")
 
 
 def _sidebar(settings: AdaptiveLesson) -> None:
@@ -166,6 +175,7 @@ def _body(view: View) -> None:
     _bias(settings, view, style)
     st.subheader("Weight decay: L2 (Adam) or decoupled (AdamW)")
     _decay(settings, view, style)
+    st.markdown(NOTES)
     st.info("**Try this.** Raise κ to 1000 and watch the rates of x and y move apart while all three "
             "methods still reach the minimum. Set λ to 0: Adam and AdamW are then the same optimizer, and "
             "the table's two endpoints agree.")

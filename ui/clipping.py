@@ -3,6 +3,8 @@ schedules (every one's lr(t), and one beside the runs it drives)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -127,9 +129,11 @@ def _schedules(settings: ClippingLesson, view: View) -> None:
     curve = schedule_curve((settings.schedule, dict(settings.schedule_params)), settings.steps, losses)
     series = styled_series([(r.label, r.trajectory) for r in runs if r.trajectory is not None])
     landscape = pairs[0][1].build_landscape()
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns(2)
+    short = replace(style, height=round(0.75 * style.height))
+    chart(schedule_figure(curve, SCHEDULED.value("lr"), style=short), "cs.chosen")
+    left, right = (st.container(), st.container()) if on_a_phone() else st.columns([3, 2])
     with left:
-        chart(schedule_figure(curve, SCHEDULED.value("lr"), style=style), "cs.chosen")
+        chart(landscape_figure(landscape, series, style=style, animate=False), "cs.schedule_paths")
     with right:
         chart(loss_figure(landscape, series, style=style), "cs.schedule_loss")
     table = results_table(landscape, runs, 1e-6).rename(columns={"optimizer": "SGD + momentum, lr 0.05"})

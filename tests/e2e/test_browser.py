@@ -190,7 +190,7 @@ def test_clipping_lesson_opens_from_its_link(page, app_server, screenshot):
     _open(page, f"{app_server.url}/clipping?schedule=one_cycle&schedule.cycle_momentum=1")
     assert page.locator(EXCEPTION).count() == 0
     assert "Lesson: clipping and schedules · Optimizer explorer" in page.title()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 6", timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 7", timeout=20_000)
     page.wait_for_function("() => document.body.innerText.includes('Every schedule at its default')",
                            timeout=20_000)
     screenshot("clipping.png")
