@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from apptest_pages import open_page
+from toy_landscapes import Bowl
 
 from explore import DIVERGED, NONE_REACHED
 from figures.descent import Step, flow_figure, local_figure, reach_categories, reach_figure
@@ -16,26 +17,6 @@ from landscapes import get_landscape
 from lessons.descent import WITHIN, ending, gradient_flow, local_model, reach_map
 from optimizers import run
 from scenarios import DESCENT
-
-
-class Bowl:
-    """f = ½ a x²: the flow from x₀ is x₀·e^(−aτ) exactly."""
-
-    dim = 1
-    bounds = ((-3.0, 3.0),)
-    start = (2.0,)
-
-    def __init__(self, a: float) -> None:
-        self.a = a
-
-    def __call__(self, x):
-        return 0.5 * self.a * np.asarray(x)[..., 0] ** 2
-
-    def grad(self, x):
-        return self.a * np.asarray(x, dtype=float)
-
-    def hessian(self, x):
-        return np.full(np.asarray(x).shape + (1,), self.a)
 
 
 @pytest.mark.parametrize("a", [0.5, 3.0, 40.0])

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from apptest_pages import open_page
+from toy_landscapes import Bowl
 
 from landscapes import get_landscape
 from lessons.noise import (
@@ -20,23 +21,6 @@ from lessons.noise import (
     temperature,
 )
 from scenarios import NOISE
-
-
-class Bowl:
-    """l = ½ a θ² in one dimension."""
-
-    dim = 1
-    bounds = ((-3.0, 3.0),)
-    start = (1.0,)
-
-    def __init__(self, a: float) -> None:
-        self.a = a
-
-    def __call__(self, x):
-        return 0.5 * self.a * np.asarray(x)[..., 0] ** 2
-
-    def grad(self, x):
-        return self.a * np.asarray(x, dtype=float)
 
 
 @pytest.mark.parametrize("a, lr", [(1.0, 0.01), (4.0, 0.1), (2.0, 0.5)])

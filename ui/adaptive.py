@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from figures import FigureStyle, landscape_figure, standalone_html, styled_series
+from figures import FigureStyle, landscape_figure, styled_series
 from figures.adaptive import effective_lr_figure, step_size_figure
 from lessons.adaptive import correction_factor, effective_lr, l2_minimum, uncorrected_adam
 from optimizers import Trajectory, run
@@ -21,7 +21,7 @@ from scenarios.settings import RunSettings
 
 from .cache import slot_runs
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, side_by_side
 from .page import View, run_page
 
 BETAS = (0.9, 0.999)  # Adam's defaults (torch)
@@ -72,7 +72,7 @@ def _valley(settings: AdaptiveLesson, view: View, style: FigureStyle) -> list[Sl
     runs = slot_runs(run, adaptive_choices(settings), ["AdaGrad", "RMSprop", "Adam"])
     drawn = [r for r in runs if r.trajectory is not None]
     series = styled_series([(r.label, r.trajectory) for r in drawn])
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns(2)
+    left, right = side_by_side(2)
     with left:
         chart(landscape_figure(landscape, series, style=style, animate=False), "ad.valley")
     with right:
@@ -94,7 +94,7 @@ def _bias(settings: AdaptiveLesson, view: View, style: FigureStyle) -> None:
     corrected, uncorrected = _bias_runs(adaptive_run(settings), settings.lr)
     series = styled_series([("Adam", corrected), ("Adam without bias correction", uncorrected)])
     factor = correction_factor(BETAS, settings.steps)
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns(2)
+    left, right = side_by_side(2)
     with left:
         chart(step_size_figure(series, factor, style=style), "ad.step_sizes")
     with right:
@@ -123,7 +123,7 @@ def _minimum_marker(landscape, weight_decay: float) -> go.Scatter | None:
 def _decay(settings: AdaptiveLesson, view: View, style: FigureStyle) -> None:
     valley = adaptive_run(settings)
     rosenbrock = RunSettings(landscape="rosenbrock", steps=max(settings.steps, 1000))
-    columns = (st.container(), st.container()) if on_a_phone() else st.columns(2)
+    columns = side_by_side(2)
     rows = []
     apart: dict[str, float] = {}
     places = (("the valley", valley), ("Rosenbrock", rosenbrock))
@@ -179,15 +179,12 @@ def _body(view: View) -> None:
     st.info("**Try this.** Raise κ to 1000 and watch the rates of x and y move apart while all three "
             "methods still reach the minimum. Set λ to 0: Adam and AdamW are then the same optimizer, and "
             "the table's two endpoints agree.")
-    st.download_button("Download the valley runs (CSV)", data=lambda: trajectories_csv(runs),
-                       file_name="adaptive.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="ad.csv")
-    st.download_button("Download the effective learning rates (HTML)",
-                       data=lambda: standalone_html(effective_lr_figure(
-                           styled_series([(r.label, r.trajectory) for r in runs if r.trajectory is not None]),
-                           [effective_lr(r.trajectory) for r in runs if r.trajectory is not None]),
-                           "Effective learning rates"),
-                       file_name="adaptive.html", mime="text/html", on_click="ignore", icon="⬇️",
-                       key="ad.html")
+    drawn = [r for r in runs if r.trajectory is not None]
+    exports("ad", "adaptive", lambda: trajectories_csv(runs),
+            lambda: effective_lr_figure(styled_series([(r.label, r.trajectory) for r in drawn]),
+                                        [effective_lr(r.trajectory) for r in drawn]),
+            "Effective learning rates", data_label="the valley runs",
+            figure_label="the effective learning rates")
 
 
 def render() -> None:

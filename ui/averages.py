@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import FigureStyle, distance_figure, landscape_figure, standalone_html, styled_series
+from figures import FigureStyle, distance_figure, landscape_figure, styled_series
 from figures.averages import average_figure, buffers_figure, terminal_figure, weights_figure
 from landscapes import get_landscape
 from lessons.averages import averaged, bias_corrected, conventions, day_weights, ema, terminal_velocity
@@ -22,7 +22,7 @@ from scenarios.results import distance_to_optimum, format_quantity
 from scenarios.values import format_number
 
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, side_by_side
 from .page import View, run_page
 
 #: The signal's widget key (declared as the ``signal`` setting of :class:`AveragesLesson`).
@@ -108,7 +108,7 @@ def _averaging(settings: AveragesLesson, view: View) -> None:
                             (f"EMA of its iterates, β = {settings.beta:g}", ema_path),
                             (f"SWA: the mean from step {half}", swa_path)])
     style = FigureStyle(lecture=view.lecture, height=560 if view.lecture else 440)
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns([3, 2])
+    left, right = side_by_side([3, 2])
     with left:
         chart(landscape_figure(bowl, series, style=style, animate=False), "av.bowl")
     with right:
@@ -152,7 +152,7 @@ def _body(view: View) -> None:
                    "in the table or in the sidebar; move β.")
     raw, corrected = ema(signal, beta), bias_corrected(ema(signal, beta), beta)
     style = FigureStyle(lecture=view.lecture, height=520 if view.lecture else 360)
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns([1, 1])
+    left, right = side_by_side([1, 1])
     with left:
         chart(average_figure(signal, raw, corrected, beta=beta, style=style), "av.average")
     with right:
@@ -198,14 +198,8 @@ def _body(view: View) -> None:
             "signal that jumps (0, 0, 0, 100, 100, 100) and watch the average lag behind it: the weights' "
             "centre lies β/(1 − β) days back. Raise the noise and β to 0.99: the EMA of the iterates sits "
             "much closer to the minimum than the iterates do.")
-    st.download_button("Download the averages (CSV)",
-                       data=lambda: average_rows(signal, beta).to_csv(index=False),
-                       file_name="averages.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="av.csv")
-    st.download_button("Download the figure (HTML)",
-                       data=lambda: standalone_html(average_figure(signal, raw, corrected, beta=beta),
-                                                    "Averages"),
-                       file_name="averages.html", mime="text/html", on_click="ignore", icon="⬇️",
-                       key="av.html")
+    exports("av", "averages", lambda: average_rows(signal, beta).to_csv(index=False),
+            lambda: average_figure(signal, raw, corrected, beta=beta), "Averages", data_label="the averages")
 
 
 def replace_height(style: FigureStyle, height: int) -> FigureStyle:

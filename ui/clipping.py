@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import FigureStyle, landscape_figure, loss_figure, standalone_html, styled_series
+from figures import FigureStyle, landscape_figure, loss_figure, styled_series
 from figures.clipping import clip_figure, schedule_figure, schedules_figure
 from lessons.clipping import clip_geometry, schedule_curve
 from optimizers import SCHEDULES
@@ -26,7 +26,7 @@ from scenarios.settings import OptimizerChoice
 
 from .cache import slot_run
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, on_a_phone, side_by_side
 from .page import View, run_page
 
 #: The notes' names for the schedules, where they differ, and how each maps onto torch's.
@@ -86,6 +86,15 @@ def _runs(pairs: list[tuple[str, object]], choice: OptimizerChoice) -> list[Slot
     return [slot_run(run, choice, label) for label, run in pairs]
 
 
+def _map_and_loss(landscape, series, style: FigureStyle, key: str) -> None:
+    """The runs' paths on the map, and beside them their loss."""
+    left, right = side_by_side([3, 2])
+    with left:
+        chart(landscape_figure(landscape, series, style=style, animate=False), f"{key}_paths")
+    with right:
+        chart(loss_figure(landscape, series, style=style), f"{key}_loss")
+
+
 def _steep(settings: ClippingLesson, view: View) -> None:
     pairs = clipping_runs(settings)
     runs = _runs(pairs, OptimizerChoice.of("sgd", lr=settings.lr))
@@ -93,11 +102,7 @@ def _steep(settings: ClippingLesson, view: View) -> None:
     drawn = [r for r in runs if r.trajectory is not None]
     series = styled_series([(r.label, r.trajectory) for r in drawn])
     style = FigureStyle(lecture=view.lecture, height=560 if view.lecture else 420)
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns([3, 2])
-    with left:
-        chart(landscape_figure(landscape, series, style=style, animate=False), "cs.steep")
-    with right:
-        chart(loss_figure(landscape, series, style=style), "cs.steep_loss")
+    _map_and_loss(landscape, series, style, "cs.steep")
     table = results_table(landscape, runs, 1e-6).rename(columns={"optimizer": "SGD"})
     st.dataframe(display_table(table), hide_index=True, width="stretch")
     st.caption(f"SGD at lr {format_quantity(settings.lr)} on Rosenbrock from (−1.5, 2), where the gradient's "
@@ -131,11 +136,7 @@ def _schedules(settings: ClippingLesson, view: View) -> None:
     landscape = pairs[0][1].build_landscape()
     short = replace(style, height=round(0.75 * style.height))
     chart(schedule_figure(curve, SCHEDULED.value("lr"), style=short), "cs.chosen")
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns([3, 2])
-    with left:
-        chart(landscape_figure(landscape, series, style=style, animate=False), "cs.schedule_paths")
-    with right:
-        chart(loss_figure(landscape, series, style=style), "cs.schedule_loss")
+    _map_and_loss(landscape, series, style, "cs.schedule")
     table = results_table(landscape, runs, 1e-6).rename(columns={"optimizer": "SGD + momentum, lr 0.05"})
     st.dataframe(display_table(table), hide_index=True, width="stretch")
     st.caption(f"SGD with momentum 0.9 at lr 0.05 on the quadratic (κ = 10) with gradient noise σ = "
@@ -163,12 +164,8 @@ def _body(view: View) -> None:
             "while the learning rate rises.")
     clipped = clip_geometry(settings.gradient, settings.threshold)
     steep = _runs(clipping_runs(settings), OptimizerChoice.of("sgd", lr=settings.lr))  # cached
-    st.download_button("Download the Rosenbrock runs (CSV)", data=lambda: trajectories_csv(steep),
-                       file_name="clipping.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="cs.csv")
-    st.download_button("Download the clipping figure (HTML)",
-                       data=lambda: standalone_html(clip_figure(clipped), "Clipping"),
-                       file_name="clipping.html", mime="text/html", on_click="ignore", icon="⬇️",
-                       key="cs.html")
+    exports("cs", "clipping", lambda: trajectories_csv(steep), lambda: clip_figure(clipped), "Clipping",
+            data_label="the Rosenbrock runs", figure_label="the clipping figure")
 
 
 def render() -> None:

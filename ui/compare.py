@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from figures import Panel, loss_figure, small_multiples, standalone_html, styled_series
+from figures import Panel, loss_figure, small_multiples, styled_series
 from scenarios.pages import COMPARE, Comparison
 from scenarios.results import SlotRun, display_table, results_table, trajectories_csv
 from scenarios.settings import slot_labels, with_landscape
@@ -16,7 +16,7 @@ from scenarios.values import format_number
 
 from .cache import slot_runs
 from .controls import declared_controls, list_emptied
-from .frame import chart, on_a_phone
+from .frame import chart, exports, on_a_phone
 from .page import View, run_page
 from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots_section
 
@@ -153,13 +153,7 @@ def _body(view: View) -> None:
     for slot in runs:
         if slot.error:
             st.error(slot.error)
-    left, right = st.columns(2)
-    left.download_button("Download trajectories (CSV)", data=lambda: trajectories_csv(runs),
-                         file_name="comparison.csv", mime="text/csv", on_click="ignore", icon="⬇️",
-                         key="cmp.csv")
-    right.download_button("Download figure (HTML)", data=lambda: standalone_html(figure, "Comparison"),
-                          file_name="comparison.html", mime="text/html", on_click="ignore", icon="⬇️",
-                          key="cmp.html")
+    exports("cmp", "comparison", lambda: trajectories_csv(runs), lambda: figure, "Comparison")
 
 
 def render() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import FigureStyle, standalone_html, styled_series
+from figures import FigureStyle, styled_series
 from figures.descent import Step, flow_figure, local_figure, reach_categories, reach_figure
 from lessons.descent import WITHIN, ReachMap, ending, gradient_flow, local_model, reach_map
 from scenarios.lessons import descent_choices, descent_point, descent_run
@@ -18,7 +18,7 @@ from scenarios.results import SlotRun, format_quantity, outcome, trajectories_cs
 
 from .cache import slot_runs
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, on_a_phone
 from .page import View, run_page
 
 #: Learning rates of the reach map: this many per decade, over at least 10⁻³ … 1.
@@ -240,14 +240,8 @@ def _body(view: View) -> None:
     st.info("**Try this.** Shrink h and watch the secant's slope close in on f′(x), about ½f″(x)·h at a "
             "time. Then move the largest learning rate past 2/f″(x*) and watch its iterates leave the "
             "dotted flow. On 25 sin x − x², find a start and a learning rate in the green region.")
-    left, right = st.columns(2)
-    left.download_button("Download trajectories (CSV)", data=lambda: trajectories_csv(runs),
-                         file_name="descent.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="ds.csv")
-    right.download_button("Download figure (HTML)",
-                          data=lambda: standalone_html(
-                              local_figure(landscape, model, steps, maximize=maximize), "Descent in 1-D"),
-                          file_name="descent.html", mime="text/html", on_click="ignore", icon="⬇️",
-                          key="ds.html")
+    exports("ds", "descent", lambda: trajectories_csv(runs),
+            lambda: local_figure(landscape, model, steps, maximize=maximize), "Descent in 1-D")
 
 
 def render() -> None:

@@ -8,12 +8,13 @@ cold deep link as a bare script).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from figures import standalone_html
 from scenarios.pages import PAGES, Page
 
 LECTURE_KEY = "lecture"
@@ -62,6 +63,12 @@ def on_a_phone() -> bool:
     """
     headers = st.context.headers
     return "Mobi" in headers.get("User-Agent", "") or headers.get("Sec-CH-UA-Mobile", "") == "?1"
+
+
+def side_by_side(spec: int | list[float] = 2) -> tuple[Any, ...]:
+    """Columns on a screen (``st.columns(spec)``), or as many full-width blocks, stacked, on a phone."""
+    count = spec if isinstance(spec, int) else len(spec)
+    return tuple(st.container() for _ in range(count)) if on_a_phone() else tuple(st.columns(spec))
 
 
 def page_query() -> dict[str, str]:
@@ -146,3 +153,15 @@ def lecture_toggle(lecture: bool) -> None:
         st.sidebar.button("Lecture mode", key="enter_lecture", on_click=switch, args=(True,),
                           help="Hide the sidebar and enlarge text and lines for a projector. Also "
                                "available as ?lecture=1 in the link.", icon="🎓")
+
+
+def exports(key: str, file: str, csv: Callable[[], str], figure: Callable[[], Any], title: str, *,
+            data_label: str = "trajectories", figure_label: str = "figure") -> None:
+    """A page's two downloads side by side: its data as CSV and a figure as a standalone HTML file,
+    each made only when clicked."""
+    left, right = st.columns(2)
+    left.download_button(f"Download {data_label} (CSV)", data=csv, file_name=f"{file}.csv", mime="text/csv",
+                         on_click="ignore", icon="⬇️", key=f"{key}.csv")
+    right.download_button(f"Download {figure_label} (HTML)", data=lambda: standalone_html(figure(), title),
+                          file_name=f"{file}.html", mime="text/html", on_click="ignore", icon="⬇️",
+                          key=f"{key}.html")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import FigureStyle, standalone_html
+from figures import FigureStyle
 from figures.noise import (
     error_figure,
     escape_figure,
@@ -32,7 +32,7 @@ from scenarios.pages import NOISE, NoiseLesson
 from scenarios.results import format_quantity
 
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, on_a_phone, side_by_side
 from .page import View, run_page
 
 #: Bins of the 1-D histogram and per axis of the 2-D one.
@@ -190,7 +190,7 @@ def _estimates_section(settings: NoiseLesson, view: View) -> None:
     clouds = [("forward gradient (∇f·v)v", forward),
               (f"zeroth order, K = {settings.directions}", zeroth)]
     style = FigureStyle(lecture=view.lecture, height=520 if view.lecture else 420)
-    left, right = (st.container(), st.container()) if on_a_phone() else st.columns(2)
+    left, right = side_by_side(2)
     with left:
         chart(estimates_figure(clouds, style=style), "nz.estimates")
     with right:
@@ -232,14 +232,11 @@ def _body(view: View) -> None:
             "cloud shrink like 1/√K.")
     cloud = _cloud(settings.landscape, settings.lr, settings.noise, settings.steps, settings.particles)
     columns = ["x", "y"][:cloud.shape[1]]
-    st.download_button("Download the particles (CSV)",
-                       data=lambda: pd.DataFrame(cloud, columns=columns).to_csv(index=False,
-                                                                                float_format="%.17g"),
-                       file_name="particles.csv", mime="text/csv", on_click="ignore", icon="⬇️", key="nz.csv")
     escape = _escape(settings.lr, settings.noise)
-    st.download_button("Download the saddle figure (HTML)",
-                       data=lambda: standalone_html(escape_figure(escape), "Saddle"),
-                       file_name="saddle.html", mime="text/html", on_click="ignore", icon="⬇️", key="nz.html")
+    exports("nz", "noise",
+            lambda: pd.DataFrame(cloud, columns=columns).to_csv(index=False, float_format="%.17g"),
+            lambda: escape_figure(escape), "Saddle", data_label="the particles",
+            figure_label="the saddle figure")
 
 
 def render() -> None:

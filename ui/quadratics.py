@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from figures import Panel, small_multiples, standalone_html, styled_series
+from figures import Panel, small_multiples, styled_series
 from figures.rates import rate_figure
 from lessons.quadratics import Method, distances, measured_rate, optimal_gd, optimal_heavy_ball
 from scenarios.lessons import quadratics_methods, quadratics_run
@@ -17,7 +17,7 @@ from scenarios.results import SlotRun, format_quantity, trajectories_csv
 
 from .cache import slot_runs
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, exports, on_a_phone
 from .page import View, run_page
 
 #: The height of a row of maps, three to a row, in px (for the screen; a projector's is 1.5×).
@@ -151,13 +151,7 @@ def _body(view: View) -> None:
             "per 10⁻⁶), the heavy ball's 0.8182. Then set your own learning rate just below and just "
             "above 2/λ_max and watch the zig-zag settle or grow.")
 
-    left, right = st.columns(2)
-    left.download_button("Download trajectories (CSV)", data=lambda: trajectories_csv(runs),
-                         file_name="quadratics.csv", mime="text/csv", on_click="ignore", icon="⬇️",
-                         key="qd.csv")
-    right.download_button("Download figure (HTML)", data=lambda: standalone_html(grid, "Quadratics"),
-                          file_name="quadratics.html", mime="text/html", on_click="ignore", icon="⬇️",
-                          key="qd.html")
+    exports("qd", "quadratics", lambda: trajectories_csv(runs), lambda: grid, "Quadratics")
 
 
 def render() -> None:

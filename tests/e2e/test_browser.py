@@ -177,52 +177,27 @@ def test_quadratics_lesson_opens_from_its_link(page, app_server, screenshot):
     screenshot("quadratics.png")
 
 
-def test_averages_lesson_opens_from_its_link(page, app_server, screenshot):
-    _open(page, f"{app_server.url}/averages?beta=0.9")
-    assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: averages and momentum · Optimizer explorer" in page.title()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 6", timeout=20_000)
-    page.wait_for_function("() => document.body.innerText.includes('10 times plain SGD')", timeout=20_000)
-    screenshot("averages.png")
+#: Each lesson's cold link: its query, its menu title, its charts, and a sentence its page must show.
+LESSON_LINKS = [
+    ("averages?beta=0.9", "Lesson: averages and momentum", 6, "10 times plain SGD"),
+    ("descent?landscape=sin_minus_square&lrs=0.01,0.05", "Lesson: descent in 1-D", 3,
+     "18.26 below the global one"),
+    ("clipping?schedule=one_cycle&schedule.cycle_momentum=1", "Lesson: clipping and schedules", 7,
+     "Every schedule at its default"),
+    ("adaptive?wd=1", "Lesson: adaptive steps", 6, "3.162 times the corrected one"),
+    ("noise?directions=16", "Lesson: noise and gradient-free", 4, "without the 2"),
+]
 
 
-def test_clipping_lesson_opens_from_its_link(page, app_server, screenshot):
-    _open(page, f"{app_server.url}/clipping?schedule=one_cycle&schedule.cycle_momentum=1")
+@pytest.mark.parametrize("link, title, charts, sentence", LESSON_LINKS, ids=lambda v: str(v).split("?")[0])
+def test_lesson_opens_from_its_link(page, app_server, screenshot, link, title, charts, sentence):
+    _open(page, f"{app_server.url}/{link}")
     assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: clipping and schedules · Optimizer explorer" in page.title()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 7", timeout=20_000)
-    page.wait_for_function("() => document.body.innerText.includes('Every schedule at its default')",
+    assert f"{title} · Optimizer explorer" in page.title()
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length === {charts}",
                            timeout=20_000)
-    screenshot("clipping.png")
-
-
-def test_adaptive_lesson_opens_from_its_link(page, app_server, screenshot):
-    _open(page, f"{app_server.url}/adaptive?wd=1")
-    assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: adaptive steps · Optimizer explorer" in page.title()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 6", timeout=20_000)
-    page.wait_for_function("() => document.body.innerText.includes('3.162 times the corrected one')",
-                           timeout=20_000)
-    screenshot("adaptive.png")
-
-
-def test_noise_lesson_opens_from_its_link(page, app_server, screenshot):
-    _open(page, f"{app_server.url}/noise?directions=16")
-    assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: noise and gradient-free · Optimizer explorer" in page.title()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 4", timeout=20_000)
-    page.wait_for_function("() => document.body.innerText.includes('without the 2')", timeout=20_000)
-    screenshot("noise.png")
-
-
-def test_descent_lesson_opens_from_its_link(page, app_server, screenshot):
-    _open(page, f"{app_server.url}/descent?landscape=sin_minus_square&lrs=0.01,0.05")
-    assert page.locator(EXCEPTION).count() == 0
-    assert "Lesson: descent in 1-D · Optimizer explorer" in page.title()
-    assert page.locator(".js-plotly-plot").count() == 3  # models and runs, the flow, the reach map
-    page.wait_for_function("() => document.body.innerText.includes('18.26 below the global one')",
-                           timeout=20_000)  # the notes' mistake, corrected under the table
-    screenshot("descent.png")
+    page.wait_for_function(f"() => document.body.innerText.includes({sentence!r})", timeout=20_000)
+    screenshot(f"{link.split('?')[0]}.png")
 
 
 def test_sweep_opens_from_its_link_and_a_click_chooses_a_cell(page, app_server, screenshot):
