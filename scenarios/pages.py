@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from landscapes import LANDSCAPES, get_landscape
+from networks.activations import ACTIVATION_NAMES, activation
+from networks.init import INITS
 from optimizers import OPTIMIZERS, HyperParam
 
 from .fields import ListSetting, Nested, ParamValues, Selector, Setting, Slots, StartPoint, declared
@@ -248,6 +250,70 @@ class NoiseLesson:
                    high=64, kind="int", label="Zeroth-order directions K"), widget="slider"))
 
 
+#: Initialization rules besides the normal c/n one, which the depth lesson lists by its c values.
+NAMED_INITS = tuple(rule for rule in INITS if rule != "normal")
+
+
+@dataclass(frozen=True)
+class DepthLesson:
+    """The lesson on initialization and depth: a deep fully connected network at initialization."""
+
+    activation: str = declared(Setting(
+        HyperParam("act", "relu", "The activation after every layer.", kind="choice",
+                   choices=ACTIVATION_NAMES,
+                   labels=tuple(activation(n).title if n != "swish" else "Swish x·σ(βx)"
+                                for n in ACTIVATION_NAMES), label="Activation")))
+    swish_beta: float = declared(Setting(
+        HyperParam("swish_beta", 1.75, "Swish's β (1 is torch's SiLU; at 1.75 its curve is close to "
+                   "GELU's).",
+                   low=0.1, high=10.0, label="Swish β")))
+    depth: int = declared(Setting(
+        HyperParam("depth", 50, "Layers, each width × width, without biases.", low=1, high=100, kind="int",
+                   label="Depth"), widget="slider"))
+    width: int = declared(Setting(
+        HyperParam("width", 500, "Units per layer (the fan-in n of every layer).", low=10, high=500,
+                   kind="int", label="Width"), widget="slider"))
+    cs: tuple[float, ...] = declared(ListSetting(
+        HyperParam("c", (1.0, 2.0, 3.0), "Weights of variance c/n: one network per c.", low=0.1, high=10.0,
+                   label="Variance c/n, for c ="), max_items=6, sort=True, noun="value of c"))
+    rules: tuple[str, ...] = declared(ListSetting(
+        HyperParam("rules", (), "Named rules to compare with the c/n networks.", kind="choice",
+                   choices=NAMED_INITS, labels=tuple(INITS[r] for r in NAMED_INITS),
+                   label="Also the rules"), max_items=5, noun="initialization"))
+    batch_norm: bool = declared(Setting(
+        HyperParam("bn", False, "Batch normalization (training mode, γ = 1, β = 0) before every activation.",
+                   kind="bool", label="Batch normalization"), widget="toggle"))
+    batch: int = declared(Setting(
+        HyperParam("batch", 128, "Gaussian inputs sent through the network.", low=16, high=1024, kind="int",
+                   label="Inputs in the batch")))
+
+
+@dataclass(frozen=True)
+class BatchNormLesson:
+    """The lesson on batch normalization: a mini-batch of two features through one normalization, and
+    the depth experiment with normalization on."""
+
+    x1: tuple[float, ...] = declared(Setting(
+        HyperParam("x1", (1.0, 2.0, 3.0, 10.0), "Feature 1 of each sample in the mini-batch.", low=-1e6,
+                   high=1e6, kind="series", label="Feature 1, one value per sample")))
+    x2: tuple[float, ...] = declared(Setting(
+        HyperParam("x2", (0.5, 0.1, -0.3, 0.2), "Feature 2 of each sample (as many values as feature 1).",
+                   low=-1e6, high=1e6, kind="series", label="Feature 2, one value per sample")))
+    gamma: tuple[float, float] = declared(Setting(
+        HyperParam("gamma", (1.0, 1.0), "The scale γ: one per feature.", low=-10.0, high=10.0, kind="pair",
+                   labels=("γ₁", "γ₂"), label="Scale γ")))
+    beta: tuple[float, float] = declared(Setting(
+        HyperParam("beta", (0.0, 0.0), "The shift β: one per feature.", low=-10.0, high=10.0, kind="pair",
+                   labels=("β₁", "β₂"), label="Shift β")))
+    eps: float = declared(Setting(
+        HyperParam("eps", 1e-5, "Added to the variance before the square root (torch's default 1e-5).",
+                   low=1e-12, high=1.0, log=True, label="ε")))
+    cs: tuple[float, ...] = declared(ListSetting(
+        HyperParam("c", (1.0, 2.0, 3.0), "The depth experiment's weight variances c/n, now with batch "
+                   "normalization.", low=0.1, high=10.0, label="Variance c/n, for c ="),
+        max_items=6, sort=True, noun="value of c"))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -389,8 +455,11 @@ CLIPPING = Page("clipping", "pages/clipping.py", "Lesson: clipping and schedules
 ADAPTIVE = Page("adaptive", "pages/adaptive.py", "Lesson: adaptive steps", "🎚️", "ad",
                 AdaptiveLesson)
 NOISE = Page("noise", "pages/noise.py", "Lesson: noise and gradient-free", "🎲", "nz", NoiseLesson)
+DEPTH = Page("depth", "pages/depth.py", "Lesson: initialization and depth", "🧱", "dp", DepthLesson)
+BATCH_NORM = Page("batchnorm", "pages/batchnorm.py", "Lesson: batch normalization", "📏", "bnl",
+                  BatchNormLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
 PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS,
-                           ADAPTIVE, CLIPPING, NOISE)
+                           ADAPTIVE, CLIPPING, NOISE, DEPTH, BATCH_NORM)

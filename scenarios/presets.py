@@ -16,8 +16,10 @@ from .pages import (
     ADAPTIVE,
     AVERAGES,
     BASINS,
+    BATCH_NORM,
     CLIPPING,
     COMPARE,
+    DEPTH,
     DESCENT,
     NOISE,
     PLAYGROUND,
@@ -207,6 +209,22 @@ PRESETS: tuple[Preset, ...] = (
         "(−8.128, 9.065) with total variance 471.4 (theory (d + 1)‖∇f‖² = 487.5); zeroth-order estimates "
         "over K = 16 directions, from function values alone, have a total variance 16 times smaller: "
         "30.36 (theory 30.47).",
+    ),
+    Preset(
+        "depth_notes", "Initialization through 50 layers", DEPTH,
+        {"rules": "zeros"},
+        "The notes' experiment: 50 ReLU layers of 500 units with weights of variance c/n. Per layer the "
+        "mean square of the activations is multiplied by 0.5042 at c = 1, 1.008 at c = 2 and 1.513 at "
+        "c = 3, as the variance argument's c/2 predicts (0.5, 1 and 1.5); after 50 layers their RMS is "
+        "3.696·10⁻⁸, 1.24 and 31310. With all weights zero, every weight's gradient is exactly 0.",
+    ),
+    Preset(
+        "bn_flat", "Batch normalization, step by step", BATCH_NORM,
+        {"c": "1,2,3"},
+        "Feature 1 of the batch is (1, 2, 3, 10): μ_B = 4 and σ²_B = 12.5 (the biased variance, divided by "
+        "4, not 3), so x̂₁ = (−0.8485, −0.5657, −0.2828, 1.697). Through 50 normalized ReLU layers the "
+        "activations end with RMS 0.7073 or 0.7074 for c = 1, 2 and 3 alike, while backward the mean "
+        "square of the gradients grows by 1.431 per layer.",
     ),
     Preset(
         "lr_study_flow", "The learning-rate study, step by step", DESCENT,

@@ -215,6 +215,8 @@ SHOW_ALL = {
     "averages": [{}],
     "adaptive": [{}],
     "noise": [{}],
+    "depth": [{}],
+    "batchnorm": [{}],
     "clipping": [{}, {"schedule": "one_cycle"}],
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}, {"second": "false", "cells": "4"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],

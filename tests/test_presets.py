@@ -919,3 +919,53 @@ def test_gradients_from_function_values(lesson: Lesson) -> None:
                 "smaller: 30.36 (theory 30.47)")
     assert settings.directions == 16
     assert rounds_to(np.trace(np.cov(zeroth.samples.T)), "30.36") and rounds_to(3 * g @ g / 16, "30.47")
+
+
+@lesson_test("depth_notes")
+def test_initialization_through_depth(lesson: Lesson) -> None:
+    from ui.depth import configs, profiles
+
+    settings = scenarios.decode(scenarios.DEPTH, PRESETS_BY_KEY["depth_notes"].query).settings
+    found = dict(zip([label for label, _, _ in configs(settings)], profiles(settings), strict=True))
+    lesson.says("50 ReLU layers of 500 units with weights of variance c/n")
+    assert (settings.depth, settings.width, settings.activation) == (50, 500, "relu")
+    assert settings.cs == (1.0, 2.0, 3.0)
+    net = [found[f"c = {c:g} (variance {c:g}/n)"] for c in settings.cs]
+    lesson.says("multiplied by 0.5042 at c = 1, 1.008 at c = 2 and 1.513 at c = 3")
+    for profile, stated in zip(net, ("0.5042", "1.008", "1.513"), strict=True):
+        assert rounds_to(profile.factor_per_layer(), stated)
+    lesson.says("as the variance argument's c/2 predicts (0.5, 1 and 1.5)")
+    sampling = 4 * math.sqrt(2 / (settings.batch * settings.width))  # relative error of a mean square
+    for profile, c in zip(net, settings.cs, strict=True):
+        assert abs(profile.factor_per_layer() / (c / 2) - 1) < 3 * sampling  # every layer shares the error
+    lesson.says("after 50 layers their RMS is 3.696·10⁻⁸, 1.24 and 31310")
+    from scenarios.results import format_quantity
+
+    assert rounds_to(net[0].activation_rms[-1] * 1e8, "3.696")
+    assert rounds_to(net[1].activation_rms[-1], "1.24")
+    assert format_quantity(net[2].activation_rms[-1]) == "31310"
+    lesson.says("With all weights zero, every weight's gradient is exactly 0")
+    assert np.all(found["zeros"].weight_grad_norm == 0.0) and np.all(found["zeros"].activation_rms[1:] == 0)
+
+
+@lesson_test("bn_flat")
+def test_batch_normalization_step_by_step(lesson: Lesson) -> None:
+    from ui.batchnorm import _profiles, batch
+
+    settings = scenarios.decode(scenarios.BATCH_NORM, PRESETS_BY_KEY["bn_flat"].query).settings
+    x = batch(settings)[:, 0]
+    lesson.says("Feature 1 of the batch is (1, 2, 3, 10): μ_B = 4 and σ²_B = 12.5 (the biased variance, "
+                "divided by 4, not 3)")
+    assert x.tolist() == [1, 2, 3, 10] and sum(x) / 4 == 4 and sum((x - 4) ** 2) / 4 == 12.5
+    lesson.says("so x̂₁ = (−0.8485, −0.5657, −0.2828, 1.697)")
+    x_hat = (x - 4) / math.sqrt(12.5 + settings.eps)
+    for value, stated in zip(x_hat, ("-0.8485", "-0.5657", "-0.2828", "1.697"), strict=True):
+        assert rounds_to(value, stated)
+    found = _profiles(settings.cs)
+    lesson.says("Through 50 normalized ReLU layers the activations end with RMS 0.7073 or 0.7074 for "
+                "c = 1, 2 and 3 alike")
+    assert settings.cs == (1.0, 2.0, 3.0)
+    assert all(rounds_to(p.activation_rms[-1], "0.7073") or rounds_to(p.activation_rms[-1], "0.7074")
+               for p in found)
+    lesson.says("the mean square of the gradients grows by 1.431 per layer")
+    assert all(rounds_to(p.factor_per_layer("gradient"), "1.431") for p in found)

@@ -187,7 +187,8 @@ def test_every_preset_decodes_cleanly_and_runs(preset) -> None:
         from scenarios.lessons import descent_choices, descent_run
         run, choices = descent_run(decoded.settings), descent_choices(decoded.settings)
     elif preset.page in (scenarios.AVERAGES, scenarios.CLIPPING, scenarios.ADAPTIVE, scenarios.NOISE,
-                         scenarios.BASINS, scenarios.RACE):  # run by their own tests (test_presets)
+                         scenarios.DEPTH, scenarios.BATCH_NORM, scenarios.BASINS,
+                         scenarios.RACE):  # run by their own tests (test_presets)
         return
     elif preset.page is scenarios.SWEEP:  # a grid: it must run and have finite cells
         from scenarios.sweeps import page_sweep

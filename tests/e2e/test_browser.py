@@ -186,6 +186,8 @@ LESSON_LINKS = [
      "Every schedule at its default"),
     ("adaptive?wd=1", "Lesson: adaptive steps", 6, "3.162 times the corrected one"),
     ("noise?directions=16", "Lesson: noise and gradient-free", 4, "without the 2"),
+    ("depth?rules=zeros", "Lesson: initialization and depth", 2, "Zero weights give zero activations"),
+    ("batchnorm", "Lesson: batch normalization", 1, "are one per feature"),
 ]
 
 
