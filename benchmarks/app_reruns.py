@@ -101,6 +101,7 @@ LESSONS = (("pages/quadratics.py", "Quadratics", 1.0), ("pages/descent.py", "Des
            ("pages/noise.py", "Noise and gradient-free", 1.0),
            ("pages/depth.py", "Initialization and depth (50 x 500)", 1.0),
            ("pages/batchnorm.py", "Batch normalization", 1.0),
+           ("pages/landscape.py", "Real landscape (train 3 x 300, two 41x41 slices)", 3.0),
            ("pages/sweep.py", "Sweep (32x32 Adam)", 1.0),
            ("pages/basins.py", "Basins (3 x 200x200)", 2.0))
 TARGETS = {name: target for _, name, target in LESSONS}

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from landscapes import LANDSCAPES, get_landscape
 from networks.activations import ACTIVATION_NAMES, activation
+from networks.data import DATASETS
 from networks.init import INITS
 from optimizers import OPTIMIZERS, HyperParam
 
@@ -314,6 +315,57 @@ class BatchNormLesson:
         max_items=6, sort=True, noun="value of c"))
 
 
+#: Optimizers that can train a network: those that need no Hessian (the network's loss has none here).
+TRAINERS = tuple(name for name, spec in OPTIMIZERS.items()
+                 if not spec.needs_hessian and spec.specialize is None
+                 and any(p.name == "lr" for p in spec.hyperparams))
+
+
+@dataclass(frozen=True)
+class RealLandscapeLesson:
+    """The lesson on a real loss landscape: a small network trained by several optimizers, and slices of
+    its loss through weight space."""
+
+    dataset: str = declared(Setting(
+        HyperParam("data", "moons", "The data set (generated with a fixed seed, or Plotly's iris).",
+                   kind="choice", choices=tuple(DATASETS),
+                   labels=("Two moons", "Circles", "Spirals", "Iris (4 features, 3 species)"),
+                   label="Data")))
+    layers: int = declared(Setting(
+        HyperParam("layers", 2, "Hidden layers.", low=1, high=4, kind="int", label="Hidden layers"),
+        widget="slider"))
+    width: int = declared(Setting(
+        HyperParam("width", 16, "Units per hidden layer.", low=2, high=64, kind="int",
+                   label="Units per layer"),
+        widget="slider"))
+    activation: str = declared(Setting(
+        HyperParam("act", "relu", "The hidden layers' activation.", kind="choice", choices=ACTIVATION_NAMES,
+                   labels=tuple(activation(n).title for n in ACTIVATION_NAMES), label="Activation")))
+    optimizers: tuple[str, ...] = declared(ListSetting(
+        HyperParam("opt", ("sgd", "momentum", "adam"), "Each trains the same network from the same start.",
+                   kind="choice", choices=TRAINERS, labels=tuple(OPTIMIZERS[n].title for n in TRAINERS),
+                   label="Optimizers"), max_items=4, noun="optimizer"))
+    lr: float = declared(Setting(
+        HyperParam("lr", 0.1, "Every optimizer's learning rate.", low=1e-4, high=10.0, log=True,
+                   label="Learning rate")))
+    steps: int = declared(Setting(
+        HyperParam("steps", 300, "Full-batch training steps.", low=10, high=2000, kind="int", label="Steps"),
+        widget="slider"))
+    sharp_lrs: tuple[float, float] = declared(Setting(
+        HyperParam("sharp", (0.01, 1.0), "Plain SGD at a small and a large learning rate: do they end in "
+                   "minima of different sharpness?", low=1e-4, high=10.0, log=True, kind="pair",
+                   labels=("small lr", "large lr"), label="Sharp or flat")))
+    span: float = declared(Setting(
+        HyperParam("span", 1.0, "How far the slice reaches along each filter-normalized direction.",
+                   low=0.05, high=5.0, log=True, label="Slice half-width")))
+    resolution: int = declared(Setting(
+        HyperParam("res", 41, "Points per side of each slice.", low=11, high=61, kind="int",
+                   label="Slice resolution"), widget="slider"))
+    seed: int = declared(Setting(
+        HyperParam("seed", 0, "The initial weights and the random directions.", low=0, high=10_000,
+                   kind="int", label="Seed")))
+
+
 #: Optimizers a sweep offers: every one with a learning rate (Newton's lr is a step fraction, too).
 SWEEPABLE = tuple(name for name, spec in OPTIMIZERS.items()
                   if any(p.name == "lr" for p in spec.hyperparams))
@@ -458,8 +510,10 @@ NOISE = Page("noise", "pages/noise.py", "Lesson: noise and gradient-free", "🎲
 DEPTH = Page("depth", "pages/depth.py", "Lesson: initialization and depth", "🧱", "dp", DepthLesson)
 BATCH_NORM = Page("batchnorm", "pages/batchnorm.py", "Lesson: batch normalization", "📏", "bnl",
                   BatchNormLesson)
+REAL_LANDSCAPE = Page("landscape", "pages/landscape.py", "Lesson: a real loss landscape", "🏔️", "rl",
+                      RealLandscapeLesson)
 DESCENT = Page("descent", "pages/descent.py", "Lesson: descent in 1-D", "📉", "ds", DescentLesson)
 
 #: The menu, in order; a new page adds one line here.
 PAGES: tuple[Page, ...] = (PLAYGROUND, COMPARE, SWEEP, BASINS, RACE, AVERAGES, DESCENT, QUADRATICS,
-                           ADAPTIVE, CLIPPING, NOISE, DEPTH, BATCH_NORM)
+                           ADAPTIVE, CLIPPING, NOISE, DEPTH, BATCH_NORM, REAL_LANDSCAPE)

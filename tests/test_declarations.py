@@ -217,6 +217,7 @@ SHOW_ALL = {
     "noise": [{}],
     "depth": [{}],
     "batchnorm": [{}],
+    "landscape": [{"steps": "20", "res": "11"}],
     "clipping": [{}, {"schedule": "one_cycle"}],
     "sweep": [{"noise": "0.1", "clip": "norm", "schedule": "step"}, {"second": "false", "cells": "4"}],
     "basins": [{"noise": "0.1", "clip": "norm", "schedule": "step", "res": "10"}],
