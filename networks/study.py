@@ -16,11 +16,12 @@ from .mlp import MLPLandscape
 from .slices import Plane, decision_grid, filter_normalized, plane, principal_directions
 
 
-def network(dataset: str, layers: int, width: int, act: str, loss: str = "cross_entropy") -> MLPLandscape:
+def network(dataset: str, layers: int, width: int, act: str, loss: str = "cross_entropy",
+            batch_norm: bool = False) -> MLPLandscape:
     """The training loss of an MLP with ``layers`` hidden layers of ``width`` units on ``dataset``."""
     data = DATASETS[dataset]()
     sizes = (data.X.shape[1],) + (width,) * layers + (data.classes,)
-    return MLPLandscape(data.X, data.y, sizes, activation(act), loss)
+    return MLPLandscape(data.X, data.y, sizes, activation(act), loss, batch_norm)
 
 
 @dataclass(frozen=True)

@@ -341,6 +341,9 @@ class RealLandscapeLesson:
     activation: str = declared(Setting(
         HyperParam("act", "relu", "The hidden layers' activation.", kind="choice", choices=ACTIVATION_NAMES,
                    labels=tuple(activation(n).title for n in ACTIVATION_NAMES), label="Activation")))
+    batch_norm: bool = declared(Setting(
+        HyperParam("bn", False, "Batch normalization in every hidden layer (statistics over the whole data "
+                   "set, a γ and β per unit).", kind="bool", label="Batch normalization"), widget="toggle"))
     optimizers: tuple[str, ...] = declared(ListSetting(
         HyperParam("opt", ("sgd", "momentum", "adam"), "Each trains the same network from the same start.",
                    kind="choice", choices=TRAINERS, labels=tuple(OPTIMIZERS[n].title for n in TRAINERS),

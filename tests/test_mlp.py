@@ -22,10 +22,11 @@ MOONS = DATASETS["moons"]()
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 @pytest.mark.parametrize("act", ACTIVATION_NAMES)
-def test_gradient_by_finite_differences(act: str, loss: str) -> None:
-    landscape = MLPLandscape(MOONS.X[:40], MOONS.y[:40], (2, 5, 4, 2), activation(act, 1.3), loss)
-    theta = np.stack([landscape.initial("xavier_normal", seed) for seed in (1, 2)])
-    theta[:, landscape.layers[0].biases] = 0.1  # biases off zero, so they are tested too
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_gradient_by_finite_differences(act: str, loss: str, batch_norm: bool) -> None:
+    landscape = MLPLandscape(MOONS.X[:40], MOONS.y[:40], (2, 5, 4, 2), activation(act, 1.3), loss, batch_norm)
+    theta = np.stack([landscape.initial(rule, seed) for rule, seed in (("xavier_normal", 1), ("lecun", 2))])
+    theta += 0.05 * np.random.default_rng(3).standard_normal(theta.shape)  # γ, β and biases off 1 and 0
     value, grad = landscape.value_and_grad(theta)
     np.testing.assert_array_equal(value, landscape(theta))
     for p in range(2):
@@ -47,6 +48,15 @@ def test_a_batch_of_networks_is_separate_runs(seed: int, optimizer: str) -> None
     for k in range(3):
         alone = run(optimizer, landscape, starts[k], 20, lr=0.05)
         np.testing.assert_allclose(together.path[:, k], alone.path[:, 0], rtol=1e-12, atol=1e-14)
+
+
+def test_batch_norm_uses_the_training_statistics_on_new_inputs() -> None:
+    landscape = MLPLandscape(MOONS.X, MOONS.y, (2, 6, 2), batch_norm=True)
+    theta = landscape.initial("kaiming", 0)[None]
+    np.testing.assert_array_equal(landscape.outputs(theta, MOONS.X), landscape.outputs(theta))
+    one = landscape.outputs(theta, MOONS.X[:1])  # a single input: normalized with the data's statistics
+    np.testing.assert_allclose(one[0, 0], landscape.outputs(theta)[0, 0], rtol=1e-12)
+    assert landscape.dim == 6 * 3 + 2 * 6 + 2 * 7
 
 
 def test_the_data_sets() -> None:

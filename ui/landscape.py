@@ -23,7 +23,8 @@ from .page import View, run_page
 
 def _sidebar(settings: RealLandscapeLesson) -> None:
     st.subheader("The network")
-    declared_controls(settings, REAL_LANDSCAPE.prefix, only=("dataset", "layers", "width", "activation"))
+    declared_controls(settings, REAL_LANDSCAPE.prefix,
+                      only=("dataset", "layers", "width", "activation", "batch_norm"))
     st.subheader("The training")
     declared_controls(settings, REAL_LANDSCAPE.prefix,
                       only=("optimizers", "lr", "steps", "sharp_lrs", "seed"))
@@ -37,23 +38,28 @@ def trainers(settings: RealLandscapeLesson) -> list[tuple[str, str, dict]]:
             for name in settings.optimizers]
 
 
+def _network(settings: RealLandscapeLesson):
+    return network(settings.dataset, settings.layers, settings.width, settings.activation,
+                   batch_norm=settings.batch_norm)
+
+
 # Resources, not data: the results hold the network's activation functions, which do not pickle. Nothing
 # downstream changes them.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _trained(settings: RealLandscapeLesson) -> list[Trained]:
-    landscape = network(settings.dataset, settings.layers, settings.width, settings.activation)
+    landscape = _network(settings)
     return train(landscape, trainers(settings), settings.steps, settings.seed)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _studied(settings: RealLandscapeLesson) -> Study:
-    landscape = network(settings.dataset, settings.layers, settings.width, settings.activation)
+    landscape = _network(settings)
     return study(landscape, _trained(settings), settings.span, settings.resolution, settings.seed)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _sharp(settings: RealLandscapeLesson) -> list[Trained]:
-    landscape = network(settings.dataset, settings.layers, settings.width, settings.activation)
+    landscape = _network(settings)
     small, large = settings.sharp_lrs
     return train(landscape, [(f"SGD, lr {format_quantity(small)}", "sgd", {"lr": small}),
                              (f"SGD, lr {format_quantity(large)}", "sgd", {"lr": large})],
