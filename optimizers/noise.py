@@ -29,7 +29,6 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _TO_UNIT = 1.0 / 4294967296.0  # 2**-32
 _MASK64 = (1 << 64) - 1
 _STEP_INT, _STREAM_INT = int(_STEP), int(_STREAM)
-_PAIR_OFFSETS = np.arange(64, dtype=np.uint64) * _PAIR  # dimensions up to 128
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
@@ -50,9 +49,14 @@ def particle_keys(seed: int | np.ndarray, batch: int) -> np.ndarray:
 
 
 def key_base(keys: np.ndarray, dim: int) -> np.ndarray:
-    """Per-particle, per-coordinate-pair counters ``(n, pairs)``; compute once per block."""
+    """Per-particle, per-coordinate-pair counters ``(n, pairs)``; compute once per block.
+
+    Coordinate pair ``j`` is offset by ``j`` times a fixed odd constant (wrapping), for any dimension:
+    a network's hundreds of weights get their own streams as a 2-D point's two coordinates do.
+    """
     with np.errstate(over="ignore"):
-        return keys[:, None] + _PAIR_OFFSETS[: (dim + 1) // 2]
+        offsets = np.arange((dim + 1) // 2, dtype=np.uint64) * _PAIR
+        return keys[:, None] + offsets
 
 
 def _normals(base: np.ndarray, steps: Sequence[int], streams: Sequence[int], dim: int) -> np.ndarray:

@@ -71,3 +71,32 @@ def test_the_app_passes_it_to_the_engine_and_the_link_carries_it() -> None:
     assert encode_playground(decoded.settings)["noise_df"] == "3"
     assert "noise_df" not in RunSettings(noise=0.5).engine_options()
     assert any("`noise_df=0.5`" in n for n in decode_playground({"noise_df": "0.5"}).notices)
+
+
+def test_noise_in_any_dimension() -> None:
+    """Landscapes with hundreds of coordinates (a network's weights) get noise too, the first
+    coordinates' draws unchanged, and a batch still equals its particles run alone."""
+    from optimizers.noise import particle_keys, standard_normal
+
+    keys = particle_keys(3, 4)
+    wide, narrow = standard_normal(keys, 5, 0, 301), standard_normal(keys, 5, 0, 128)
+    np.testing.assert_array_equal(wide[:, :128], narrow)
+    assert wide.shape == (4, 301) and abs(wide.std() - 1) < 0.05
+
+    class Bowl:
+        dim = 300
+
+        def __call__(self, x):
+            return 0.5 * np.sum(np.asarray(x) ** 2, axis=-1)
+
+        def grad(self, x):
+            return np.asarray(x, dtype=float).copy()
+
+    starts = np.ones((3, 300))
+    # zo_sgd divides differences of f by μ = 10⁻³: the summation order of a 300-term f (which differs
+    # between a batch and a single particle) shows up a thousandfold there
+    for method, atol in (("sgd", 0.0), ("forward_gradient", 0.0), ("zo_sgd", 1e-6)):
+        together = run(method, Bowl(), starts, 5, lr=0.1, noise=0.5, seed=7)
+        for i in range(3):
+            alone = run(method, Bowl(), starts[i], 5, lr=0.1, noise=0.5, seed=7 + i)
+            np.testing.assert_allclose(together.path[:, i], alone.path[:, 0], rtol=0, atol=atol)
