@@ -86,6 +86,7 @@ def measure(repeats: int = 9) -> dict[str, float]:
         loads = []
         for _ in range(repeats):
             st.cache_data.clear()  # a first visit: every run of the lesson computed
+            st.cache_resource.clear()
             loads.append(_timed(lesson.run))
         _check(lesson)
         results[f"{name} page, load (runs computed)"] = statistics.median(loads)
