@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from lessons.clipping import Clipped, ScheduleCurve
 
 from .build import assemble
-from .style import DEFAULT_STYLE, INK, PALETTE, FigureStyle, style_layout
+from .style import DEFAULT_STYLE, INK, PALETTE, FigureStyle, style_layout, two_panels
 from .traces import Trace
 
 #: The colours of the gradient and of its two clipped versions.
@@ -56,9 +56,7 @@ def clip_figure(clipped: Clipped, *, stacked: bool = False, style: FigureStyle =
                        "line": {"color": BY_NORM, "width": 1.5, "dash": "dot"},
                        "fillcolor": "rgba(0,114,178,0.06)"})
     layout = style_layout(style)
-    gap = 0.1
-    first, second = ([0, 1], [0, 1]) if stacked else ([0, 0.5 - gap / 2], [0.5 + gap / 2, 1])
-    rows = ([0.55, 1], [0, 0.45]) if stacked else ([0, 1], [0, 1])
+    first, second, rows = two_panels(stacked)
     near = 1.35 * c
     layout.update(
         xaxis={"domain": first, "anchor": "y", "range": [-span, span],

@@ -17,7 +17,7 @@ from lessons.descent import LocalModel, ReachMap
 
 from .build import assemble
 from .series import Series
-from .style import DEFAULT_STYLE, INK, FigureStyle, style_layout
+from .style import DEFAULT_STYLE, INK, FigureStyle, style_layout, two_panels
 from .traces import Trace, _escape
 from .view import as_float32, evaluate
 
@@ -128,9 +128,7 @@ def local_figure(landscape: Any, model: LocalModel, steps: Sequence[Step], *, ma
                      "hovertemplate": f"<b>{_escape(s.label)}</b><br>x = %{{x:.4g}}<br>f = %{{y:.4g}}"
                                       "<extra></extra>"})
     layout = style_layout(style)
-    gap = 0.14 if stacked else 0.08
-    first, second = ([0, 1], [0, 1]) if stacked else ([0, 0.5 - gap / 2], [0.5 + gap / 2, 1])
-    rows = ([0.5 + gap / 2, 1], [0, 0.5 - gap / 2]) if stacked else ([0, 1], [0, 1])
+    first, second, rows = two_panels(stacked, gap=0.14 if stacked else 0.08)
     layout.update(
         xaxis={"range": list(window), "domain": first, "anchor": "y",
                "title": {"text": f"x: the models at {model.x:.4g}"}},

@@ -12,7 +12,7 @@ from networks.activations import Activation
 from networks.depth import DepthProfile
 
 from .build import assemble
-from .style import DEFAULT_STYLE, PALETTE, FigureStyle, style_layout
+from .style import DEFAULT_STYLE, PALETTE, FigureStyle, style_layout, two_panels
 from .traces import Trace, _escape
 
 #: The smallest prediction a log axis shows.
@@ -61,9 +61,7 @@ def depth_figure(networks: Sequence[Network], *, stacked: bool = False,
                              "showlegend": False, "xaxis": axes[0], "yaxis": axes[1],
                              "line": {"color": colour, "width": style.line_width * 0.6, "dash": "dot"},
                              "hoverinfo": "skip"})
-    gap = 0.1
-    first, second = ([0, 1], [0, 1]) if stacked else ([0, 0.5 - gap / 2], [0.5 + gap / 2, 1])
-    rows = ([0.56, 1], [0, 0.44]) if stacked else ([0, 1], [0, 1])
+    first, second, rows = two_panels(stacked, gap=0.12 if stacked else 0.1)
     log = {"type": "log", "exponentformat": "power"}
     layout = style_layout(style)
     layout.update(
@@ -91,9 +89,7 @@ def activations_figure(activations: Sequence[Activation], *, highlight: Sequence
                                   "dash": "solid" if k < len(PALETTE) else "dash"},
                          "hovertemplate": f"{_escape(act.title)}<br>x %{{x:.3g}}<br>%{{y:.4g}}"
                                           "<extra></extra>"})
-    gap = 0.1
-    first, second = ([0, 1], [0, 1]) if stacked else ([0, 0.5 - gap / 2], [0.5 + gap / 2, 1])
-    rows = ([0.56, 1], [0, 0.44]) if stacked else ([0, 1], [0, 1])
+    first, second, rows = two_panels(stacked, gap=0.12 if stacked else 0.1)
     layout = style_layout(style)
     layout.update(
         xaxis={"domain": first, "anchor": "y", "title": {"text": "x"}},

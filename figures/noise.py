@@ -12,7 +12,7 @@ from lessons.noise import Escape, Estimates
 
 from .build import assemble
 from .curves import band_traces
-from .style import DEFAULT_STYLE, INK, PALETTE, FigureStyle, style_layout, translucent
+from .style import DEFAULT_STYLE, INK, PALETTE, FigureStyle, style_layout, translucent, two_panels
 from .traces import Trace
 
 #: The Langevin density's colour and the notes' (wrong) one.
@@ -53,9 +53,7 @@ def histogram_2d_figure(xs: np.ndarray, ys: np.ndarray, histogram: np.ndarray, d
         {**common, "z": density.tolist(), "name": "Langevin", "xaxis": "x2", "yaxis": "y2",
          "showscale": False},
     ]
-    gap = 0.12
-    first, second = ([0, 1], [0, 1]) if stacked else ([0, 0.46 - gap / 2], [0.46 + gap / 2, 0.92])
-    rows = ([0.55, 1], [0, 0.45]) if stacked else ([0, 1], [0, 1])
+    first, second, rows = two_panels(stacked, gap=0.12, width=0.92)  # the colour bar takes the rest
     layout = style_layout(style)
     layout.update(
         xaxis={"domain": first, "anchor": "y", "title": {"text": "particles after the last step"}},

@@ -118,3 +118,15 @@ def apply_style(fig: go.Figure, style: FigureStyle) -> go.Figure:
     """Return ``fig`` (changed in place) with the shared light layout of ``style`` applied."""
     fig.update_layout(style_layout(style))
     return fig
+
+
+def two_panels(stacked: bool, gap: float = 0.1, width: float = 1.0) -> tuple[list[float], list[float],
+                                                                             tuple[list[float], list[float]]]:
+    """Paper domains of two panels: side by side (each ``(width − gap)/2`` wide), or stacked on a phone.
+
+    Returns the first and second panel's x domain and their y domains ``(first, second)``.
+    """
+    if stacked:
+        return [0, 1], [0, 1], ([0.5 + gap / 2, 1], [0, 0.5 - gap / 2])
+    middle = width / 2
+    return [0, middle - gap / 2], [middle + gap / 2, width], ([0, 1], [0, 1])
