@@ -11,9 +11,16 @@ from scenarios.pages import Page
 
 
 def push_state(state: Mapping[str, Any]) -> None:
-    """Set widget values (before the widgets are drawn, or from a callback)."""
+    """Set widget values (before the widgets are drawn, or from a callback).
+
+    Only values that differ are written. Writing a widget's key makes Streamlit send that value to
+    the browser as set by the script, over whatever the user has done since this run began: a run
+    for the second of three quick slider presses would put the slider back and lose the third.
+    """
+    missing = object()
     for key, value in state.items():
-        st.session_state[key] = value
+        if st.session_state.get(key, missing) != value:
+            st.session_state[key] = value
 
 
 class PageMemory:
