@@ -109,6 +109,27 @@ def have_torch() -> bool:
     return True
 
 
+#: A typed function may run at most this many times slower than the same built-in landscape.
+CUSTOM_TARGET = 1.5
+
+
+def custom_case(quick: bool) -> None:
+    """The typed "(1-x)^2 + 100*(y-x^2)^2" against the built-in Rosenbrock, Adam, same particles."""
+    from landscapes import custom
+
+    mine, theirs = custom("(1-x)^2 + 100*(y-x^2)^2"), get_landscape("rosenbrock")
+    print(f"\nA typed function against the built-in one (Adam, {STEPS} steps, best of runs):")
+    for n in ((1_000,) if quick else (1_000, 100_000)):
+        x0 = starts(n)
+        timings = best_times({"typed": lambda x0=x0: run("adam", mine, x0, STEPS, lr=LR, betas=BETAS),
+                              "built-in": lambda x0=x0: run("adam", theirs, x0, STEPS, lr=LR, betas=BETAS)},
+                             3 if quick else 5)
+        ratio = timings["typed"] / timings["built-in"]
+        verdict = "met" if ratio <= CUSTOM_TARGET else "NOT met"
+        print(f"  {n:>9,} particles: typed {timings['typed']:.4f} s, built-in {timings['built-in']:.4f} s, "
+              f"{ratio:.2f}x (target <= {CUSTOM_TARGET}x: {verdict})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, skip 100,000 particles")
@@ -181,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             slow.append(name)
         print(f"  {name:<18} {ms:7.2f}{flag}")
     print(f"{len(OPTIMIZERS)} optimizers; over 10 ms: {', '.join(slow) or 'none'}")
+    custom_case(args.quick)
     explore_cases.report(3 if args.quick else 5)
     if not args.engine:
         app_reruns.report(5 if args.quick else 9)
