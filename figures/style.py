@@ -76,6 +76,10 @@ class FigureStyle:
         """A marker size ``px`` (given for the screen) scaled for this style."""
         return round(px * self.scale, 1)
 
+    def at_height(self, px: int) -> FigureStyle:
+        """This style at ``px`` pixels tall on a screen (scaled like everything else on a projector)."""
+        return FigureStyle(lecture=self.lecture, height=round(px * self.scale))
+
     @property
     def compact_height(self) -> int | None:
         """The height of a small side-column figure (None: left to the page, as ``height``)."""

@@ -21,7 +21,7 @@ Every number here comes from the engine's own SGD step (:func:`optimizers.replay
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -108,6 +108,4 @@ def averaged(trajectory: Trajectory) -> Trajectory:
     """The run's averaged iterates (``run(average=...)``) as a trajectory of their own, to draw."""
     if trajectory.averaged_path is None:
         raise ValueError("the run kept no average: pass average='ema' or 'swa' to run()")
-    from dataclasses import replace
-
     return replace(trajectory, path=trajectory.averaged_path, averaged_path=None, state={})

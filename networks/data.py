@@ -32,40 +32,40 @@ def _standardize(X: np.ndarray) -> np.ndarray:
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
+def _two_classes(name: str, title: str, first: np.ndarray, second: np.ndarray, noise: float, seed: int,
+                 class_names: tuple[str, str]) -> Dataset:
+    """Two point clouds ``(k, 2)`` as classes 0 and 1, with Gaussian jitter of ``noise``, standardized."""
+    X = np.concatenate([first, second])
+    X = X + np.random.default_rng(seed).normal(0.0, noise, X.shape)
+    y = np.concatenate([np.zeros(len(first), dtype=np.int64), np.ones(len(second), dtype=np.int64)])
+    return Dataset(name, title, _standardize(X), y, ("x₁", "x₂"), class_names)
+
+
 def moons(n: int = 200, noise: float = 0.15, seed: int = 0) -> Dataset:
     """Two interleaving half circles (as scikit-learn's make_moons draws them)."""
-    rng = np.random.default_rng(seed)
     half = n // 2
     t_out, t_in = np.linspace(0, np.pi, half), np.linspace(0, np.pi, n - half)
-    X = np.concatenate([np.column_stack([np.cos(t_out), np.sin(t_out)]),
-                        np.column_stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)])])
-    X += rng.normal(0.0, noise, X.shape)
-    y = np.concatenate([np.zeros(half, dtype=np.int64), np.ones(n - half, dtype=np.int64)])
-    return Dataset("moons", "Two moons", _standardize(X), y, ("x₁", "x₂"), ("upper moon", "lower moon"))
+    return _two_classes("moons", "Two moons", np.column_stack([np.cos(t_out), np.sin(t_out)]),
+                        np.column_stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)]), noise, seed,
+                        ("upper moon", "lower moon"))
 
 
 def circles(n: int = 200, noise: float = 0.1, factor: float = 0.5, seed: int = 0) -> Dataset:
     """A ring around a smaller ring."""
-    rng = np.random.default_rng(seed)
     half = n // 2
     t_out = np.linspace(0, 2 * np.pi, half, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n - half, endpoint=False)
-    X = np.concatenate([np.column_stack([np.cos(t_out), np.sin(t_out)]),
-                        factor * np.column_stack([np.cos(t_in), np.sin(t_in)])])
-    X += rng.normal(0.0, noise, X.shape)
-    y = np.concatenate([np.zeros(half, dtype=np.int64), np.ones(n - half, dtype=np.int64)])
-    return Dataset("circles", "Circles", _standardize(X), y, ("x₁", "x₂"), ("outer ring", "inner ring"))
+    return _two_classes("circles", "Circles", np.column_stack([np.cos(t_out), np.sin(t_out)]),
+                        factor * np.column_stack([np.cos(t_in), np.sin(t_in)]), noise, seed,
+                        ("outer ring", "inner ring"))
 
 
 def spirals(n: int = 200, noise: float = 0.2, turns: float = 1.5, seed: int = 0) -> Dataset:
     """Two interleaved spirals: hard for a small network."""
-    rng = np.random.default_rng(seed)
     half = n // 2
     t = np.linspace(0.25, 1.0, half) * turns * 2 * np.pi
     arm = np.column_stack([t * np.cos(t), t * np.sin(t)]) / (turns * 2 * np.pi)
-    X = np.concatenate([arm, -arm]) + rng.normal(0.0, noise / 5, (2 * half, 2))
-    y = np.concatenate([np.zeros(half, dtype=np.int64), np.ones(half, dtype=np.int64)])
-    return Dataset("spirals", "Spirals", _standardize(X), y, ("x₁", "x₂"), ("spiral A", "spiral B"))
+    return _two_classes("spirals", "Spirals", arm, -arm, noise / 5, seed, ("spiral A", "spiral B"))
 
 
 def iris() -> Dataset:

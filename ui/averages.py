@@ -150,7 +150,8 @@ def _body(view: View) -> None:
         st.caption("An exponential moving average keeps one number and folds each new value in: "
                    "Vₜ = βVₜ₋₁ + (1 − β)θₜ. Momentum is exactly this, applied to gradients. Edit the numbers "
                    "in the table or in the sidebar; move β.")
-    raw, corrected = ema(signal, beta), bias_corrected(ema(signal, beta), beta)
+    raw = ema(signal, beta)
+    corrected = bias_corrected(raw, beta)
     style = FigureStyle(lecture=view.lecture, height=520 if view.lecture else 360)
     left, right = side_by_side([1, 1])
     with left:
@@ -166,14 +167,14 @@ def _body(view: View) -> None:
     st.caption("From V₀ = 0 the first averages are far too small: the start's 0 still carries the weight "
                "βᵗ. Dividing by 1 − βᵗ, the weight the days do carry, fixes that exactly.")
     chart(weights_figure(day_weights(len(signal), beta), day_weights(len(signal), beta, corrected=True),
-                         style=replace_height(style, 300)), "av.weights")
+                         style=style.at_height(300)), "av.weights")
     st.caption("Day k carries (1 − β)β^(T−k) in the last average: recent days the most, and every "
                "older day β times less than the next.")
     _notes(settings, raw)
 
     st.subheader("Three ways to write momentum")
     buffers = conventions(signal, beta)
-    chart(buffers_figure(signal, buffers, style=replace_height(style, 340)), "av.buffers")
+    chart(buffers_figure(signal, buffers, style=style.at_height(340)), "av.buffers")
     st.caption(f"The same numbers fed as gradients to SGD's momentum buffer (μ = β = {beta:g}) in its three "
                "conventions. The EMA form is the average above. torch's b ← μb + g is that average times "
                f"1/(1 − β) = {format_quantity(1 / (1 - beta))}: the same path at a learning rate "
@@ -185,7 +186,7 @@ def _body(view: View) -> None:
     terminals = terminal_velocity(beta, settings.lr, settings.steps)
     # the approach takes a few times 1/(1 − β) steps; the rest of a long run is a flat line
     shown = min(settings.steps, max(20, math.ceil(8 / (1 - beta))))
-    chart(terminal_figure(terminals, steps=shown, style=replace_height(style, 340)), "av.terminal")
+    chart(terminal_figure(terminals, steps=shown, style=style.at_height(340)), "av.terminal")
     st.caption(f"Down f(x) = x (gradient 1) at lr {format_quantity(settings.lr)}: torch's momentum keeps "
                "adding the full gradient, so its step grows to lr·g/(1 − β) = "
                f"{format_quantity(terminals[1].limit)}, {format_quantity(1 / (1 - beta))} times plain SGD's. "
@@ -200,11 +201,6 @@ def _body(view: View) -> None:
             "much closer to the minimum than the iterates do.")
     exports("av", "averages", lambda: average_rows(signal, beta).to_csv(index=False),
             lambda: average_figure(signal, raw, corrected, beta=beta), "Averages", data_label="the averages")
-
-
-def replace_height(style: FigureStyle, height: int) -> FigureStyle:
-    """``style`` at ``height`` px on a screen (1.5 times that on a projector)."""
-    return FigureStyle(lecture=style.lecture, height=round(height * style.scale))
 
 
 def render() -> None:

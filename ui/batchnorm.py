@@ -70,9 +70,10 @@ def _body(view: View) -> None:
     if len(settings.x1) != len(settings.x2):
         st.warning(f"Feature 1 has {len(settings.x1)} values and feature 2 {len(settings.x2)}: the batch "
                    f"uses the first {min(len(settings.x1), len(settings.x2))} samples of each.")
+    # two lines, so that each fits a phone's width
     st.latex(r"\mu_B = \frac{1}{m}\sum_{i=1}^m x_i,\quad "
-             r"\sigma_B^2 = \frac{1}{m}\sum_{i=1}^m (x_i - \mu_B)^2,\quad "
-             r"\hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\quad "
+             r"\sigma_B^2 = \frac{1}{m}\sum_{i=1}^m (x_i - \mu_B)^2")
+    st.latex(r"\hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\quad "
              r"z_i = \gamma\hat x_i + \beta")
     samples, features = steps_table(settings)
     st.dataframe(samples, hide_index=True, width="stretch")

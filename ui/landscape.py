@@ -144,7 +144,7 @@ def _body(view: View) -> None:
         profiles.append((f"{r.label}: ends at loss {format_quantity(float(r.trajectory.final_loss[0]))}",
                          alphas, loss))
     if profiles:
-        chart(profile_figure(profiles, style=replace_height(style, 340)), "rl.sharp")
+        chart(profile_figure(profiles, style=style.at_height(340)), "rl.sharp")
         bends = "; ".join(f"{label.split(':')[0]}: {format_quantity(curvature(alphas, loss))}"
                           for label, alphas, loss in profiles)
         st.caption("Plain SGD from the same start at a small and a large learning rate, and the loss along "
@@ -172,10 +172,6 @@ def curvature(alphas: np.ndarray, loss: np.ndarray) -> float:
     """The second difference of the loss at the middle of an evenly spaced profile."""
     mid, step = len(alphas) // 2, float(alphas[1] - alphas[0])
     return float((loss[mid + 1] - 2 * loss[mid] + loss[mid - 1]) / step ** 2)
-
-
-def replace_height(style: FigureStyle, height: int) -> FigureStyle:
-    return FigureStyle(lecture=style.lecture, height=round(height * style.scale))
 
 
 def _csv(found: Study) -> str:
