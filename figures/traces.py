@@ -49,8 +49,11 @@ def drawn_path(landscape: Any, series: Series, max_points: int) -> DrawnPath:
 
 
 def optimum_name(landscape: Any) -> str:
-    """Return the legend name of the known optima: "maximum" for a maximize landscape, else "optimum"."""
-    return "maximum" if getattr(landscape, "goal", "minimize") == "maximize" else "optimum"
+    """Return the legend name of the known optima: "maximum" for a maximize landscape, "best found
+    minimum" where a search found them (a typed function), else "optimum"."""
+    if getattr(landscape, "goal", "minimize") == "maximize":
+        return "maximum"
+    return "best found minimum" if getattr(landscape, "optima_found", False) else "optimum"
 
 
 class Legend:

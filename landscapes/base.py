@@ -38,6 +38,8 @@ class Landscape:
         bounds: the default view window, one ``(low, high)`` per coordinate.
         start: the default start point.
         minima / maxima / saddles: known stationary points (every one has zero gradient).
+        optima_found: True when the optima are the best a numerical search found (a function typed by
+            a user), not known exactly; charts and tables then say "best found".
         goal: ``"minimize"`` or ``"maximize"``, the natural task on this function.
         log_scale: True when ``f − min f`` spans many decades over the window: contours then use
             log-spaced levels of ``f`` minus its smallest value in the window (which may be negative).
@@ -55,6 +57,7 @@ class Landscape:
     minima: tuple[Point, ...] = ()
     maxima: tuple[Point, ...] = ()
     saddles: tuple[Point, ...] = ()
+    optima_found: bool = False
     goal: Literal["minimize", "maximize"] = "minimize"
     log_scale: bool = False
     description: str = ""
@@ -74,6 +77,11 @@ class Landscape:
     def value_and_grad(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Value and gradient together (subclasses share work where they can)."""
         return self(x), self.grad(x)
+
+    @property
+    def optima_word(self) -> str:
+        """How text names the optima: "best found" (a numerical search's) or "known"."""
+        return "best found" if self.optima_found else "known"
 
     @property
     def optima(self) -> tuple[Point, ...]:

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-Kind = Literal["float", "int", "bool", "pair", "int_pair", "choice", "series"]
+Kind = Literal["float", "int", "bool", "pair", "int_pair", "choice", "series", "range", "formula"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class HyperParam:
     two components for controls (e.g. ``("β₁", "β₂")``).
     ``kind="series"`` is a sequence of floats in order, repeats kept (a signal to average); ``low``/``high``
     bound each number.
+    ``kind="range"`` is a pair of floats ``(low, high)`` with low < high, each within ``low``/``high``
+    (a view window). ``kind="formula"`` is the text of a function of x (and y), checked by
+    :func:`landscapes.custom.compile_formula` (never evaluated as Python).
     ``kind="choice"`` takes one of ``choices`` (e.g. the inner optimizer of Lookahead); ``labels``
     then gives each choice's display name, when it differs from the choice itself.
 

@@ -228,8 +228,9 @@ class Selector:
     ``params_of(name)``, kept as ``(name, value)`` pairs in the attribute ``params_attr`` under URL
     keys ``group_key + parameter`` (``condition=50``, ``schedule.T_max=300``) and widget keys
     ``prefix.group_key + name.parameter``. Choosing another item starts from that item's defaults and
-    resets the attributes in ``resets`` (a new landscape brings its own start). ``formula_of(name)``
-    is LaTeX a control may show under the item's parameters ("" for none).
+    resets the attributes in ``resets`` (a new landscape brings its own start). ``formula_of(name,
+    params)`` is LaTeX a control may show under the item's parameters, one formula per line ("" for
+    none).
     """
 
     param: HyperParam
@@ -238,7 +239,7 @@ class Selector:
     group_key: str
     invalid: str
     resets: tuple[str, ...] = ()
-    formula_of: Callable[[str], str] = lambda name: ""
+    formula_of: Callable[[str, ParamValues], str] = lambda name, params: ""
 
     @property
     def key(self) -> str:

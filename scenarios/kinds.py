@@ -198,6 +198,52 @@ class SeriesKind(_Scalar):
             return default
 
 
+class RangeKind(PairKind):
+    """A range ``(low, high)`` with low < high, written ``low,high``; two number boxes."""
+
+    def __init__(self) -> None:
+        super().__init__(FloatKind())
+
+    def parse(self, param: HyperParam, text: str) -> tuple:
+        low, high = super().parse(param, text)
+        if not low < high:
+            raise ValueProblem(f"{quote(text)!r} is not a range: its first number must be the smaller")
+        return (low, high)
+
+    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
+        value = super().read_widgets(param, key, state, default)
+        return value if value[0] < value[1] else default  # the page says why next to the boxes
+
+
+class FormulaKind(_Scalar):
+    """The text of a function of x (and y), in a link and in one text box.
+
+    Checked by :func:`landscapes.custom.compile_formula`: parsed with :mod:`ast` against a whitelist,
+    never evaluated. A box whose text cannot be used keeps the last good function (the page says why
+    next to it, pointing at the problem).
+    """
+
+    def parse(self, param: HyperParam, text: str) -> str:
+        from landscapes.custom import ExpressionError, compile_formula  # SymPy only when a formula is used
+
+        try:
+            return compile_formula(text).text
+        except ExpressionError as error:
+            raise ValueProblem(str(error)) from None
+
+    def format(self, param: HyperParam, value: Any) -> str:
+        return str(value)
+
+    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
+        text = state.get(key)
+        if text is None:
+            return default
+        try:
+            return self.parse(param, str(text))
+        except ValueProblem:
+            return default
+
+
 KINDS = {
     "float": FloatKind(),
     "int": IntKind(),
@@ -206,6 +252,8 @@ KINDS = {
     "pair": PairKind(FloatKind()),
     "int_pair": PairKind(IntKind()),
     "series": SeriesKind(),
+    "range": RangeKind(),
+    "formula": FormulaKind(),
 }
 
 

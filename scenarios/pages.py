@@ -20,7 +20,16 @@ from networks.init import INITS
 from optimizers import OPTIMIZERS, HyperParam
 
 from .fields import ListSetting, Nested, ParamValues, Selector, Setting, Slots, StartPoint, declared
-from .settings import COLOUR, MAX_SLOTS, SCHEDULE, OptimizerChoice, RunSettings
+from .settings import (
+    COLOUR,
+    CUSTOM,
+    LANDSCAPE,
+    MAX_SLOTS,
+    SCHEDULE,
+    OptimizerChoice,
+    RunSettings,
+    with_landscape,
+)
 
 MAX_LEARNING_RATES = 8
 MAX_BASIN_SLOTS = 4  # side by side maps; each one is resolution² runs
@@ -64,9 +73,11 @@ class Comparison:
         widget="segmented", url_names=("landscapes", "lr"), invalid="the mode is `landscapes` or `lr`"))
     landscapes: tuple[str, ...] = declared(ListSetting(
         HyperParam("landscapes", ("quadratic", "rosenbrock", "himmelblau", "six_hump_camel"),
-                   "Each landscape gets a panel; every optimizer starts from its default start.",
-                   kind="choice", choices=tuple(LANDSCAPES),
-                   labels=tuple(ls.title for ls in LANDSCAPES.values()), label="Landscapes"),
+                   "Each landscape gets a panel; every optimizer starts from its default start. The last "
+                   "choice is a function you type.",
+                   kind="choice", choices=LANDSCAPE.param.choices,
+                   labels=(*(ls.title for ls in LANDSCAPES.values()), "Your own function"),
+                   label="Landscapes"),
         max_items=MAX_PANELS, noun="landscape"))
     slots: tuple[OptimizerChoice, ...] = declared(Slots(MAX_SLOTS, COLOUR), default=())
     run: RunSettings = declared(Nested(), default_factory=RunSettings)
@@ -74,6 +85,12 @@ class Comparison:
         HyperParam("lrs", (0.001, 0.01, 0.1, 1.0), "One panel per learning rate.", low=1e-6, high=100.0,
                    log=True, label="Learning rates"),
         max_items=MAX_LEARNING_RATES, sort=True, noun="learning rate"))
+
+    def __post_init__(self) -> None:
+        # A panel of your own function takes the function (and window) the run's landscape holds: one
+        # declaration, one link key (`f`), in either mode.
+        if self.mode == "landscapes" and CUSTOM in self.landscapes and self.run.landscape != CUSTOM:
+            object.__setattr__(self, "run", with_landscape(self.run, CUSTOM))
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ def outcome(landscape, trajectory: Trajectory, tolerance: float) -> str:
     if best is None:
         return "stationary point" if gradient <= tolerance else f"stopped after {trajectory.steps} steps"
     gap = float(gap_to_optimum(landscape, np.array([final_f]))[0])
+    if getattr(landscape, "optima_found", False) and gap < -tolerance:  # lower than the search went
+        return f"{format_quantity(-gap)} below the best found"
     if gap <= tolerance:
         return "converged"
     local = any(abs(final_f - v) <= tolerance for v in values) or gradient <= math.sqrt(tolerance)

@@ -10,12 +10,13 @@ those declarations.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from figures.style import COLOUR_NAMES
-from landscapes import LANDSCAPES, get_landscape
+from landscapes import LANDSCAPES, custom, get_landscape
 from optimizers import OPTIMIZERS, SCHEDULES, HyperParam, OptimizerSpec
 
 from .fields import ParamValues, Selector, Setting, StartPoint, declared
@@ -37,6 +38,36 @@ LANDSCAPE_PARAMS: dict[str, tuple[HyperParam, ...]] = {
                    low=-5.0, high=5.0, kind="pair", labels=("q₁", "q₂")),
     ),
 }
+
+#: The landscape choice that is a function the user types; its parameters are the text and the window.
+CUSTOM = "custom"
+#: A view window's range: each end within this bound.
+WINDOW_BOUND = 1e4
+LANDSCAPE_PARAMS[CUSTOM] = (
+    HyperParam("f", "(x^2 - 1)^2 + 2*y^2", "A function of x, or of x and y, in ordinary notation: "
+               "+ − * / ^ (or **), parentheses, numbers, pi, e and exp log sqrt abs sin cos tan tanh sinh "
+               "cosh arctan. Its gradient and Hessian are computed exactly (SymPy); the text is never run "
+               "as code.", kind="formula", label="f(x) or f(x, y)"),
+    HyperParam("xrange", (-3.0, 3.0), "The view window along x (and where minima are searched for).",
+               low=-WINDOW_BOUND, high=WINDOW_BOUND, kind="range", labels=("x from", "to"), label="x range"),
+    HyperParam("yrange", (-3.0, 3.0), "The view window along y (used by functions of x and y).",
+               low=-WINDOW_BOUND, high=WINDOW_BOUND, kind="range", labels=("y from", "to"), label="y range"),
+)
+
+
+def landscape_named(name: str, params: ParamValues = ()) -> Any:
+    """The landscape a choice and its parameters describe: a built-in, or the user's own function."""
+    if name == CUSTOM:
+        values = dict(CUSTOM_DEFAULTS) | dict(params)
+        return _custom_landscape(values["f"], tuple(values["xrange"]), tuple(values["yrange"]))
+    return get_landscape(name, **dict(params))
+
+
+@functools.lru_cache(maxsize=32)
+def _custom_landscape(text: str, xrange: tuple[float, float], yrange: tuple[float, float]) -> Any:
+    # bounded, so that a class typing functions cannot grow the server's memory without end
+    return custom(text, window=(xrange, yrange))
+
 
 #: The engine's gradient clipping modes (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 CLIP_MODES = ("none", "norm", "value")
@@ -149,17 +180,30 @@ def slot_labels(choices: tuple[OptimizerChoice, ...]) -> list[str]:
     return labels
 
 
+CUSTOM_DEFAULTS = tuple((p.name, p.default) for p in LANDSCAPE_PARAMS[CUSTOM])
+
+
 def _landscape_of(values: Any) -> Any:
-    return get_landscape(values["landscape"], **dict(values["landscape_params"]))
+    return landscape_named(values["landscape"], values["landscape_params"])
+
+
+def _landscape_formula(name: str, params: ParamValues) -> str:
+    """The user's function and its gradient in LaTeX, one per line, under the text box ("" for the
+    built-ins): what was understood, so a typo shows at once."""
+    if name != CUSTOM:
+        return ""
+    landscape = landscape_named(name, params)
+    return "\n".join((f"f = {landscape.formula}", *landscape.partials_latex))
 
 
 LANDSCAPE = Selector(
     HyperParam("landscape", "rosenbrock",
-               "The function the optimizers minimize (or maximize, for 25 sin x − x²).",
-               kind="choice", choices=tuple(LANDSCAPES), label="Landscape",
-               labels=tuple(f"{ls.title} ({ls.dim}-D)" for ls in LANDSCAPES.values())),
+               "The function the optimizers minimize (or maximize, for 25 sin x − x²); the last choice "
+               "is a function you type.",
+               kind="choice", choices=(*LANDSCAPES, CUSTOM), label="Landscape",
+               labels=(*(f"{ls.title} ({ls.dim}-D)" for ls in LANDSCAPES.values()), "Your own function")),
     params_attr="landscape_params", params_of=lambda name: LANDSCAPE_PARAMS.get(name, ()), group_key="",
-    invalid="there is no such landscape", resets=("start",))
+    invalid="there is no such landscape", resets=("start",), formula_of=_landscape_formula)
 SCHEDULE = Selector(
     HyperParam("schedule", "constant",
                "Multiplies every optimizer's lr at each step (torch.optim.lr_scheduler names).",
@@ -167,7 +211,7 @@ SCHEDULE = Selector(
                labels=tuple(s.title for s in SCHEDULES.values())),
     params_attr="schedule_params", params_of=lambda name: SCHEDULES[name].params, group_key="schedule.",
     invalid="there is no such schedule",
-    formula_of=lambda name: SCHEDULES[name].formula if name != "constant" else "")
+    formula_of=lambda name, params: SCHEDULES[name].formula if name != "constant" else "")
 
 
 @dataclass(frozen=True)
@@ -214,7 +258,7 @@ class RunSettings:
 
     def build_landscape(self) -> Any:
         """The landscape these settings name, with their parameters."""
-        return get_landscape(self.landscape, **dict(self.landscape_params))
+        return landscape_named(self.landscape, self.landscape_params)
 
     def start_point(self) -> tuple[float, ...]:
         return self.start if self.start is not None else tuple(self.build_landscape().start)
@@ -236,7 +280,10 @@ class RunSettings:
 
 
 def with_landscape(run: RunSettings, name: str) -> RunSettings:
-    """``run`` moved to landscape ``name``: its own parameters and default start."""
-    if name not in LANDSCAPES:
+    """``run`` moved to landscape ``name``: its own parameters (the user's function, if ``run`` has one
+    and ``name`` is that choice) and default start."""
+    if name not in LANDSCAPE.param.choices:
         raise KeyError(name)
+    if name == run.landscape == CUSTOM:
+        return replace(run, start=None)
     return replace(run, landscape=name, landscape_params=LANDSCAPE.defaults(name), start=None)

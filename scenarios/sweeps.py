@@ -39,9 +39,9 @@ def usable_metric(metric: str, landscape: Any) -> tuple[str, str | None]:
     """The metric a landscape can give (the mean loss when it lacks what ``metric`` needs), and what it
     lacks (None when nothing)."""
     if metric in ("final_gap", "steps_to_tol") and landscape.optimum_value() is None:
-        return "mean_loss", f"{landscape.title} has no known best value f*"
+        return "mean_loss", f"{landscape.title} has no {landscape.optima_word} best value f*"
     if metric == "final_distance" and not landscape.optima:
-        return "mean_loss", f"{landscape.title} has no known optima"
+        return "mean_loss", f"{landscape.title} has no {landscape.optima_word} optima"
     return metric, None
 
 

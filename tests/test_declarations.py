@@ -104,6 +104,10 @@ def test_every_setting_is_labelled_and_explained(cls: type) -> None:
 
 # --- values drawn from the declarations -------------------------------------------------------------
 
+#: Functions a user may type: of x alone, of x and y, with kinks, poles and no minimum.
+FORMULAS = ("x^2 + 3*y^2", "(1-x)^2 + 100*(y-x^2)^2", "sin(x)*cos(y)", "x^2 + sin(x)", "abs(x) + y^2",
+            "x*y", "log(1 + x^2) + tanh(y)", "exp(-x^2 - y^2)", "1/x + y^2", "sqrt(x^2 + y^2)")
+
 def _value(param: HyperParam) -> st.SearchStrategy:
     if param.kind == "float":
         return st.floats(param.low, param.high, allow_nan=False)
@@ -122,6 +126,11 @@ def _value(param: HyperParam) -> st.SearchStrategy:
     if param.kind == "series":  # order and repeats matter
         element = st.floats(param.low, param.high, allow_nan=False)
         return st.lists(element, min_size=1, max_size=100).map(tuple)
+    if param.kind == "range":
+        element = st.floats(param.low, param.high, allow_nan=False)
+        return st.tuples(element, element).filter(lambda r: r[0] < r[1])
+    if param.kind == "formula":
+        return st.sampled_from(FORMULAS)
     raise AssertionError(f"no strategy for kind {param.kind}")
 
 

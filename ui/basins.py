@@ -66,10 +66,11 @@ def _body(view: View) -> None:
         grid = f"{n} × {n} of them over the landscape's window" if landscape.dim == 2 else \
             f"{n} of them along the landscape's window"
         st.caption(f"Every point of the map is a start: {grid}, each run for the same number of steps, all "
-                   "in one batched call per optimizer. A start takes the colour of the known optimum its "
-                   "run ends at.")
+                   "in one batched call per optimizer. A start takes the colour of the "
+                   f"{landscape.optima_word} optimum its run ends at.")
     if not landscape.optima:
-        st.info(f"{landscape.title} has no known optima to reach: every start is “reached none” or diverged.")
+        st.info(f"{landscape.title} has no {landscape.optima_word} optima to reach: every start is “reached "
+                "none” or diverged.")
     labels = slot_labels(settings.slots)
     panels = []
     with st.spinner(f"Running {len(settings.slots) * settings.resolution ** landscape.dim:,} starts…"):
@@ -90,8 +91,8 @@ def _body(view: View) -> None:
     per_row = (f"min({row_px * style.scale:.0f}px, {90 if columns == 1 else 45}vw)" if landscape.dim == 2
                else f"{row_px * style.scale:.0f}px")
     chart(figure, "bs.maps", height=f"calc({rows} * {per_row} + {60 * style.scale:.0f}px)")
-    st.caption("Light: the run reached no known optimum within the tolerance in the steps given (it may "
-               "still be on its way); dark grey: it diverged."
+    st.caption(f"Light: the run reached no {landscape.optima_word} optimum within the tolerance in the steps "
+               "given (it may still be on its way); dark grey: it diverged."
                + (" Stars mark the optima." if landscape.dim == 2 else ""))
     st.subheader("Who goes where")
     table = pd.DataFrame(basin_shares(panels))

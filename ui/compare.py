@@ -11,11 +11,11 @@ import streamlit as st
 from figures import Panel, loss_figure, small_multiples, styled_series
 from scenarios.pages import COMPARE, Comparison
 from scenarios.results import SlotRun, display_table, results_table, trajectories_csv
-from scenarios.settings import slot_labels, with_landscape
+from scenarios.settings import CUSTOM, slot_labels, with_landscape
 from scenarios.values import format_number
 
 from .cache import slot_runs
-from .controls import declared_controls, list_emptied
+from .controls import declared_controls, list_emptied, selector_params
 from .frame import chart, exports, on_a_phone
 from .page import View, run_page
 from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots_section
@@ -74,6 +74,8 @@ def _sidebar(settings: Comparison) -> None:
     declared_controls(settings, prefix, only=("mode",))
     if settings.mode == "landscapes":
         declared_controls(settings, prefix, only=("landscapes",))
+        if CUSTOM in settings.landscapes:  # the function of its panel, held by the run's landscape
+            selector_params(settings.run, "landscape", prefix)
         st.subheader("Optimizers")
         slots_section(settings, prefix)
         st.subheader("Run")
@@ -132,8 +134,9 @@ def _body(view: View) -> None:
         panels, runs, tables = _landscape_panels(settings)
         figure = _grid(panels, view)
         chart(figure, "cmp.grid")
+        found = " (best found by a search, for your own function)" if CUSTOM in settings.landscapes else ""
         st.caption("Each panel is one landscape with every optimizer's path from that landscape's default "
-                   f"start (○); stars mark the known optima. {AXES_NOTE} {DIVERGENCE_NOTE}")
+                   f"start (○); stars mark the known optima{found}. {AXES_NOTE} {DIVERGENCE_NOTE}")
         st.subheader("Results")
         _results(pd.concat(tables, ignore_index=True))
     else:

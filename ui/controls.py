@@ -8,6 +8,7 @@ their value from ``st.session_state`` (filled by the page skeleton from the sett
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +79,51 @@ def _series(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
                  f"{format_number(param.low)} to {format_number(param.high)}; the last good ones are kept.")
 
 
+def _check_text(param: HyperParam, key: str) -> None:
+    """Remember a typed function the page cannot use, and why; the skeleton puts the last good one back."""
+    text = str(st.session_state.get(key, ""))
+    try:
+        parse_value(param, text)
+    except ValueProblem as problem:
+        st.session_state[f"{key}.rejected"] = (text, str(problem))
+
+
+def _pointer(text: str, problem: str) -> str:
+    """The rejected text with a caret under the position the problem names (``… (at position 14)``)."""
+    match = re.search(r"\(at position (\d+)\)$", problem)
+    if not match or len(text) > 120:
+        return ""
+    where = int(match.group(1))
+    return f"\n```\n{text}\n{' ' * (where - 1)}^\n```"
+
+
+def _formula(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.text_input(param.caption, key=key, help=param.help or None, max_chars=500,
+                  on_change=_check_text, args=(param, key), placeholder="e.g. x^2 + 3*y^2")
+    rejected = st.session_state.pop(f"{key}.rejected", None)
+    if rejected is not None:
+        text, problem = rejected
+        st.error(f"Not used: “{quote(text)}”: {problem}.{_pointer(text, problem)}\n\n"
+                 "The function drawn is still the last one that worked.")
+
+
+def _check_range(param: HyperParam, key: str) -> None:
+    low, high = st.session_state.get(f"{key}.0"), st.session_state.get(f"{key}.1")
+    if low is not None and high is not None and not low < high:
+        st.session_state[f"{key}.rejected"] = (low, high)
+
+
+def _range(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    for part, column in enumerate(st.columns(2)):
+        column.number_input(_part_label(param, part), min_value=float(param.low), max_value=float(param.high),
+                            step=0.5, format="%.4g", key=f"{key}.{part}", help=param.help or None,
+                            on_change=_check_range, args=(param, key))
+    rejected = st.session_state.pop(f"{key}.rejected", None)
+    if rejected is not None:
+        st.error(f"Not used: {param.caption} from {rejected[0]:.4g} to {rejected[1]:.4g}; the first number "
+                 "must be the smaller. The last good range is kept.")
+
+
 #: One control per kind of value (the kinds of :class:`optimizers.HyperParam`).
 KIND_CONTROLS: dict[str, Callable[[HyperParam, str, Callable[[Any], str]], None]] = {
     "float": _float,
@@ -87,6 +133,8 @@ KIND_CONTROLS: dict[str, Callable[[HyperParam, str, Callable[[Any], str]], None]
     "pair": _pair,
     "int_pair": _int_pair,
     "series": _series,
+    "range": _range,
+    "formula": _formula,
 }
 
 
@@ -128,12 +176,21 @@ def _selector(selector: Selector, attr: str, prefix: str, settings: Any) -> None
     param = selector.param
     st.selectbox(param.caption, param.choices, key=f"{prefix}.{selector.key}", format_func=param.display,
                  help=param.help or None)
+    _chosen_params(selector, attr, prefix, settings)
+
+
+def selector_params(settings: Any, attr: str, prefix: str) -> None:
+    """The controls of the item chosen by selector ``attr`` (without its menu), and its formula."""
+    _chosen_params(dict(declarations(type(settings)))[attr], attr, prefix, settings)
+
+
+def _chosen_params(selector: Selector, attr: str, prefix: str, settings: Any) -> None:
     name = getattr(settings, attr)
     for item in selector.params_of(name):
         param_control(item, selector.widget_key(prefix, name, item))
-    formula = selector.formula_of(name)
-    if formula:
-        st.latex(formula)
+    formula = selector.formula_of(name, getattr(settings, selector.params_attr))
+    if formula:  # inline math, which KaTeX breaks after + and = to fit the sidebar
+        st.markdown("\n\n".join(f"${line}$" for line in formula.split("\n")))
 
 
 def _start(start: StartPoint, attr: str, prefix: str, settings: Any) -> None:

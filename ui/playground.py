@@ -109,14 +109,18 @@ def _figure_caption(landscape: Any, picking: bool) -> str:
     """What the figure shows, in words."""
     where = ("the contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
              "the contour of f" if landscape.dim == 2 else "the curve f(x)")
-    gap = ("the gap f − f* to the best known value (log scale)" if landscape.optimum_value() is not None
+    known = "best found" if landscape.optima_found else "known"  # a typed function's are searched for
+    gap = (f"the gap f − f* to the {known} value (log scale)" if landscape.optimum_value() is not None
            else "f")
-    second = ("the iterate x" if landscape.dim == 1 else
-              "the distance to the nearest known optimum" if landscape.optima else "the gradient norm ‖∇f‖")
+    second = ("the iterate x" if landscape.dim == 1 else f"the distance to the nearest {known} optimum"
+              if landscape.optima else "the gradient norm ‖∇f‖")
+    toward = (f" toward the {known} optima (★)" if landscape.optima else
+              ", which has no minimum that a search from a grid of starts found" if landscape.optima_found
+              else "")
     click = (" Click on the map to start every optimizer there." if picking else
              " To set the start by clicking on the map, turn on “Click on the map to set the start” in the "
              "sidebar." if landscape.dim == 2 else "")
-    return (f"The map: {where} with each optimizer's path from the start (○) toward the known optima (★). "
+    return (f"The map: {where} with each optimizer's path from the start (○){toward}. "
             f"Beside it (below it on a phone): {gap} and {second} against the step. Press ▶ or drag "
             "the step slider: the current step moves on every chart, arrows show the direction of −g "
             "(g: the gradient the optimizer used; fixed length), the update and, for optimizers with "
@@ -137,7 +141,8 @@ def _body(view: View) -> None:
                    "landscape, an optimizer or its learning rate in the sidebar. The link always "
                    "reproduces what you see.")
         formula = f": ${landscape.formula}$" if landscape.formula else ""
-        st.markdown(f"**{landscape.title}**{formula}")
+        gradient = getattr(landscape, "gradient_latex", "")  # a typed function: what was understood
+        st.markdown(f"**{landscape.title}**{formula}" + (f", with ${gradient}$" if gradient else ""))
     labels = slot_labels(settings.slots)
     seeds = settings.seeds if settings.run.noise > 0 else 1
     runs = slot_runs(settings.run, settings.slots, labels, seeds)
