@@ -234,7 +234,8 @@ def compile_formula(text: str) -> Formula:
                               f"(the gradient has {size:,} parts; at most {MAX_GRADIENT_NODES:,}): "
                               "write a shorter function")
     hessian = [_finite(sp.diff(g, v)) for g in gradient for v in variables]
-    gradient_latex = (r"\nabla f = \left(" + ", ".join(sp.latex(g) for g in gradient) + r"\right)"
+    # plain parentheses, not \left( \right): KaTeX may then break the line after a + inside them
+    gradient_latex = (r"\nabla f = (" + ", ".join(sp.latex(g) for g in gradient) + ")"
                       if len(variables) == 2 else "f'(x) = " + sp.latex(gradient[0]))
     partials = tuple(rf"\frac{{\partial f}}{{\partial {v}}} = {sp.latex(g)}" for v, g in zip(
         variables, gradient, strict=True)) if len(variables) == 2 else (gradient_latex,)

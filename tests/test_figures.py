@@ -8,6 +8,7 @@ import zlib
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from figures import (
@@ -28,6 +29,7 @@ from figures import (
     view_window,
 )
 from figures.animation import gradient_arrow_length
+from figures.build import Figure
 from figures.hover import vector
 from landscapes import get_landscape
 from optimizers import run
@@ -39,9 +41,13 @@ X2_SIN = get_landscape("x2_plus_sin")
 def revalidated(fig: go.Figure) -> go.Figure:
     """Return ``fig`` after rebuilding a copy with Plotly's full validation (raises on any invalid prop).
 
-    The builders skip validation for speed; this proves they wrote only valid properties.
+    The builders skip validation for speed; this proves they wrote only valid properties. And the fast
+    ``to_dict`` that Streamlit calls gives exactly plotly's own dict, as JSON.
     """
     go.Figure(fig.to_dict())
+    if isinstance(fig, Figure):
+        ours, plotlys = fig.to_dict(), go.Figure.to_dict(fig)
+        assert pio.to_json(ours, validate=False) == pio.to_json(plotlys, validate=False)
     return fig
 
 
