@@ -7,7 +7,10 @@ without a full redraw.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,7 +125,8 @@ def build_animation(landscape: Any, series: Sequence[Series], view: View, style:
     per_frame: list[list[dict[str, Any]]] = [[] for _ in steps]
     texts: list[list[str]] = [[] for _ in steps]
     for s in series:
-        parts, lines = _series_frames(landscape, s, steps, length, decimals, state.wrap if state else False)
+        wrap = state.wrap if state else False
+        parts, lines = _remembered_frames(landscape, s, steps, length, decimals, wrap)
         traces.extend(_animated_traces(s, parts, style))
         for i, frame in enumerate(per_frame):
             frame.extend(part[i] for _, part in parts)
@@ -138,9 +142,48 @@ def build_animation(landscape: Any, series: Sequence[Series], view: View, style:
             frame.append({"text": texts[i]})
     names = [str(int(k)) for k in steps]
     indices = list(range(first_trace, first_trace + len(traces)))
-    frames = [{"name": name, "data": data, "traces": indices}
+    frames = [{"data": data, "name": name, "traces": indices}  # plotly's own key order
               for name, data in zip(names, per_frame, strict=True)]
     return Animation(traces, frames, [_slider(names, style)], [_buttons(style)])
+
+
+#: Series whose frames :func:`_remembered_frames` keeps (the most recently drawn).
+FRAMES_CACHE = 128
+_frames: OrderedDict[bytes, tuple] = OrderedDict()
+_frames_lock = threading.Lock()
+
+
+def _remembered_frames(landscape: Any, series: Series, steps: np.ndarray, length: float, decimals: int,
+                       wrap: bool) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[str]]:
+    """:func:`_series_frames`, remembered by the content of everything it reads.
+
+    Moving one optimizer's slider changes one series: the others' frames (a third of building the
+    Playground's figure) come from here. Only series that carry their values and gradients are
+    remembered (the others would read the landscape, which is not part of the key). The frames are
+    shared between figures and sessions, and nothing writes to them.
+    """
+    trajectory = series.trajectory
+    if "grad" not in trajectory.state or not np.array_equal(trajectory.loss_steps, trajectory.path_steps):
+        return _series_frames(landscape, series, steps, length, decimals, wrap)
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (trajectory.path_steps, series.path, trajectory.loss[:, 0], steps,
+                  *(trajectory.state[name] for name in sorted(trajectory.state))):
+        array = np.ascontiguousarray(array)
+        digest.update(repr((array.dtype.str, array.shape)).encode())
+        digest.update(array.tobytes())
+    digest.update(repr((sorted(trajectory.state), series.label, landscape.dim, float(length), decimals,
+                        wrap)).encode())
+    key = digest.digest()
+    with _frames_lock:
+        if key in _frames:
+            _frames.move_to_end(key)
+            return _frames[key]
+    made = _series_frames(landscape, series, steps, length, decimals, wrap)
+    with _frames_lock:
+        _frames[key] = made
+        while len(_frames) > FRAMES_CACHE:
+            _frames.popitem(last=False)
+    return made
 
 
 def _series_frames(landscape: Any, series: Series, steps: np.ndarray, length: float, decimals: int,

@@ -41,9 +41,16 @@ def _plain(value: Any) -> Any:
 class Figure(go.Figure):
     """A ``go.Figure`` whose :meth:`to_dict` (what ``st.plotly_chart`` calls) skips the deep copy."""
 
+    #: ``(frame objects, their dicts)`` as :func:`assemble` stored them: the animation's frames hold
+    #: only lists of numbers and text, ready for JSON (``tests/test_figures.py`` compares the result
+    #: with plotly's own ``to_dict`` on every figure it builds), so they are sent without a walk.
+    _ready_frames: tuple[tuple, list] = ((), [])
+
     def to_dict(self) -> dict[str, Any]:
         result = {"data": _plain(self._data), "layout": _plain(self._layout)}
-        frames = [_plain(frame._props) for frame in self._frame_objs]
+        objects, ready = self._ready_frames
+        frames = ready if objects and objects is self._frame_objs else \
+            [_plain(frame._props) for frame in self._frame_objs]
         if frames:
             result["frames"] = frames
         return result
@@ -66,6 +73,7 @@ def assemble(data: Sequence[dict[str, Any]], layout: dict[str, Any],
             # The public ``fig.frames`` setter re-validates every frame; plotly 7.1 stores the
             # frames in ``_frame_objs`` and serialises them from there.
             fig._frame_objs = frame_objs
+            fig._ready_frames = (frame_objs, [dict(frame) for frame in frames])
         else:  # another plotly layout: take the slow, public way
             fig.frames = frame_objs
     return fig

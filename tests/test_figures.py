@@ -502,3 +502,39 @@ def test_a_log_axis_over_few_decades_labels_its_minor_ticks(rosen_series):
     assert {round(t / 10 ** np.floor(np.log10(t)), 9) for t in ticks} <= {1.0, 2.0, 5.0}  # 1, 2, 5 × 10ᵏ
     long = styled_series([("adam", run("adam", ROSENBROCK, steps=500, lr=0.1))])
     assert "tickvals" not in loss_panel(ROSENBROCK, long).yaxis()  # many decades: 10ⁿ only
+
+
+def test_the_map_image_is_made_once_per_grid(monkeypatch):
+    from figures import raster
+
+    made = []
+    monkeypatch.setattr(raster, "png_bytes", lambda *a, real=raster.png_bytes: made.append(1) or real(*a))
+    grid = np.add.outer(np.linspace(0, 1, 30), np.linspace(0, 2, 30))
+    xs = ys = np.linspace(-1, 1, 30)
+    first, _, _ = raster.landscape_image(xs, ys, grid + 1234.5)
+    again, _, _ = raster.landscape_image(xs, ys, grid + 1234.5, ("x2", "y2"))
+    assert len(made) == 1 and first["source"] == again["source"] and again["xref"] == "x2"
+    other, _, _ = raster.landscape_image(xs, ys, grid ** 2 + 1234.5)
+    assert len(made) == 2 and other["source"] != first["source"]
+    for k in range(raster.IMAGE_CACHE + 5):  # bounded: a class drawing many maps does not grow memory
+        raster.landscape_image(xs, ys, grid * (k + 2) + 1234.5)
+    assert len(raster._images) == raster.IMAGE_CACHE
+
+
+def test_frames_of_an_unchanged_series_are_reused(monkeypatch, rosen_series):
+    from figures import animation
+
+    built = []
+    real = animation._series_frames
+    monkeypatch.setattr(animation, "_series_frames", lambda *a: built.append(a[1].label) or real(*a))
+    monkeypatch.setattr(animation, "_frames", type(animation._frames)())
+    first = playground_figure(ROSENBROCK, rosen_series)
+    assert sorted(built) == sorted(s.label for s in rosen_series)
+    built.clear()
+    again = playground_figure(ROSENBROCK, rosen_series)
+    assert built == []  # nothing recomputed, and the same figure
+    assert pio.to_json(again.to_dict(), validate=False) == pio.to_json(first.to_dict(), validate=False)
+    renamed = rosen_series[0].label + " (other)"
+    changed = styled_series([(renamed, rosen_series[0].trajectory)]) + rosen_series[1:]
+    playground_figure(ROSENBROCK, changed)
+    assert built == [changed[0].label]  # only the series that changed
