@@ -27,12 +27,14 @@ ROW_PX = 470  # a row's typical height (ui.basins sizes the figure)
 
 
 def basins_figure(panels: Sequence[tuple[str, BasinsResult]], *, colour_by: str = "optimum",
-                  columns: int = 2, style: FigureStyle = DEFAULT_STYLE, row_px: float = ROW_PX) -> go.Figure:
+                  columns: int = 2, style: FigureStyle = DEFAULT_STYLE, row_px: float = ROW_PX,
+                  optimum_word: str = "optimum") -> go.Figure:
     """Return one map per ``(title, result)``: starts coloured by the optimum reached (``optimum``) or
     by the steps to get there (``steps``); grey where the run diverged, light where it reached none.
 
     ``row_px`` is a row's height as the page will show it (a 1-D landscape's strip is low): the gap
-    between rows is sized from it.
+    between rows is sized from it. ``optimum_word`` names the optima in the legend ("best found
+    minimum" for a function whose minima a search found).
     """
     panels = list(panels)
     columns = max(1, min(columns, len(panels)))
@@ -72,7 +74,7 @@ def basins_figure(panels: Sequence[tuple[str, BasinsResult]], *, colour_by: str 
                             "yanchor": "bottom", "showarrow": False, "font": {"size": style.font_size}})
     layout["annotations"] = annotations
     if colour_by == "optimum":
-        data += _legend_entries(optima, style)
+        data += _legend_entries(optima, style, optimum_word)
     layout["legend"] = layout["legend"] | {"y": 1.06}
     return assemble(data, layout)
 
@@ -123,9 +125,9 @@ def _panel_traces(result: BasinsResult, colour_by: str, steps_max: float, refs: 
     return traces
 
 
-def _legend_entries(optima: np.ndarray, style: FigureStyle) -> list[Trace]:
+def _legend_entries(optima: np.ndarray, style: FigureStyle, word: str = "optimum") -> list[Trace]:
     """Legend-only squares naming the colours."""
-    entries = [(f"optimum {vector(p)}", OPTIMUM_COLOURS[k % len(OPTIMUM_COLOURS)])
+    entries = [(f"{word} {vector(p)}", OPTIMUM_COLOURS[k % len(OPTIMUM_COLOURS)])
                for k, p in enumerate(optima)]
     entries += [("reached none", NONE_COLOUR), ("diverged", DIVERGED_COLOUR)]
     return [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name,

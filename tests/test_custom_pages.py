@@ -129,5 +129,7 @@ def test_the_exploration_pages_take_your_function(page, query) -> None:
         assert "no best found optima" in shown
     elif page is BASINS:
         assert "best found optimum" in shown
+        legend = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
+        assert "best found minimum (−1, 0)" in legend and "best found minimum (1, 0)" in legend
         assert np.isclose(sum(at.dataframe[0].value.iloc[0, 1:-1].map(
             lambda v: float(str(v).rstrip(" %")))), 100.0, atol=0.2)

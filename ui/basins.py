@@ -87,7 +87,8 @@ def _body(view: View) -> None:
     # A 2-D map is square; a 1-D landscape's starts are a line, drawn as a low strip.
     row_px = ROW_PX if landscape.dim == 2 else STRIP_PX
     figure = basins_figure(panels, colour_by=settings.colour_by, columns=columns,
-                           style=replace(style, height=None), row_px=row_px * style.scale)
+                           style=replace(style, height=None), row_px=row_px * style.scale,
+                           optimum_word="best found minimum" if landscape.optima_found else "optimum")
     per_row = (f"min({row_px * style.scale:.0f}px, {90 if columns == 1 else 45}vw)" if landscape.dim == 2
                else f"{row_px * style.scale:.0f}px")
     chart(figure, "bs.maps", height=f"calc({rows} * {per_row} + {60 * style.scale:.0f}px)")
