@@ -153,8 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --load: concurrent sessions, Chromium pages included (default: 25)")
     parser.add_argument("--load-seconds", type=float, default=60.0, metavar="S",
                         help="with --load: how long the class works (default: 60)")
-    parser.add_argument("--load-browsers", type=int, default=5, metavar="K",
-                        help="with --load: how many of the sessions are headless Chromium pages (default: 5)")
+    parser.add_argument("--load-browsers", type=int, default=2, metavar="K",
+                        help="with --load: how many of the sessions are headless Chromium pages (default: 2; "
+                             "each draws every figure on the load generator's core)")
     parser.add_argument("--load-seed", type=int, default=0, metavar="SEED",
                         help="with --load: seed of the sessions' choices and timing (default: 0)")
     parser.add_argument("--no-load-pin", action="store_true",
