@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m benchmarks [--quick | --app | --browser [--browser-url PATH]]``.
+"""Benchmarks: ``python -m benchmarks [--quick | --app | --browser [--browser-url PATH] | --load]``.
 
 Prints particle-steps per second for Adam on Rosenbrock (500 steps) at 1, 1,000 and 100,000
 particles for
@@ -15,6 +15,10 @@ run on this machine; compare ratios, not absolute numbers.
 
 ``--browser`` runs only :mod:`benchmarks.browser`: the app and a minimal Streamlit page in headless
 Chromium (cold link, slider move, select change, websocket KB per change), as ratios against that page.
+
+``--load`` runs only :mod:`benchmarks.load`: a class of sessions (websocket clients and a few Chromium
+pages) on one server, each changing its own settings; errors, isolation, latency, reruns per second and
+the server's memory. The exit code is 1 on errors or leaks.
 """
 
 from __future__ import annotations
@@ -142,7 +146,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --browser: the app's path to measure, e.g. /compare (default: /)")
     parser.add_argument("--browser-repeats", type=int, default=7, metavar="N",
                         help="with --browser: samples per case (default: 7)")
+    parser.add_argument("--load", action="store_true",
+                        help="only the classroom load test: N sessions on one server (exit 1 on errors or "
+                             "leaks)")
+    parser.add_argument("--load-sessions", type=int, default=25, metavar="N",
+                        help="with --load: concurrent sessions, Chromium pages included (default: 25)")
+    parser.add_argument("--load-seconds", type=float, default=60.0, metavar="S",
+                        help="with --load: how long the class works (default: 60)")
+    parser.add_argument("--load-browsers", type=int, default=2, metavar="K",
+                        help="with --load: how many of the sessions are headless Chromium pages (default: 2; "
+                             "each draws every figure on the load generator's core)")
+    parser.add_argument("--load-seed", type=int, default=0, metavar="SEED",
+                        help="with --load: seed of the sessions' choices and timing (default: 0)")
+    parser.add_argument("--no-load-pin", action="store_true",
+                        help="with --load: do not pin the server to one core")
     args = parser.parse_args(argv)
+    if args.load:
+        from . import load  # websockets and playwright are imported only here
+
+        return load.main(args.load_sessions, args.load_seconds, args.load_browsers, args.load_seed,
+                         pin=not args.no_load_pin)
     if args.browser:
         from . import browser  # playwright is imported only here, and only if installed
 

@@ -42,7 +42,7 @@ import tempfile
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,11 +241,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def servers(scripts: dict[str, Path]) -> Iterator[dict[str, Server]]:
+def servers(scripts: dict[str, Path], prefix: Sequence[str] = (),
+            log_sends: bool = True) -> Iterator[dict[str, Server]]:
     """Start one ``streamlit run`` per script (same flags, same working directory), stop them after.
 
     Through :mod:`benchmarks.serve`, which is ``streamlit run`` plus a log of when each websocket
-    message is sent.
+    message is sent (``log_sends=False``: no log, for a load test that would only grow it).
+    ``prefix`` goes before the command, e.g. ``("taskset", "-c", "0")`` to pin the server to a core
+    (taskset execs the server, so the process started is the server itself).
     """
     started: dict[str, Server] = {}
     try:
@@ -254,11 +257,14 @@ def servers(scripts: dict[str, Path]) -> Iterator[dict[str, Server]]:
             log = tempfile.TemporaryFile(mode="w+b")  # a file: a full pipe would block the server
             handle, send_log = tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")
             os.close(handle)
+            env = {k: v for k, v in os.environ.items() if k != "BENCH_SEND_LOG"}
+            if log_sends:
+                env["BENCH_SEND_LOG"] = send_log
             proc = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.serve", "run", str(script), "--server.headless=true",
-                 "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-                 "--server.fileWatcherType=none"],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"BENCH_SEND_LOG": send_log})
+                [*prefix, sys.executable, "-m", "benchmarks.serve", "run", str(script),
+                 "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+                 "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
             started[name] = Server(name, script, f"http://127.0.0.1:{port}", proc, log, send_log)
         deadline = time.monotonic() + HEALTH_DEADLINE_S
         for server in started.values():
