@@ -251,6 +251,8 @@ def test_every_schedule_has_working_controls(schedule: str) -> None:
 
 def test_inspecting_a_step_shows_state_and_survives_fewer_steps() -> None:
     at = open_app({"landscape": "quadratic", "opt": "adam", "o1.lr": "0.1", "steps": "100"})
+    at.session_state["pg.inspect_open"] = True  # the inspector runs only while it is open
+    at.run()
     at.slider(key="pg.inspect").set_value(10).run()
     table = at.dataframe[1].value
     assert table["step"][0] == 10 and "exp_avg" in table.columns and "update Δx" in table.columns

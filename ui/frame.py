@@ -8,7 +8,8 @@ cold deep link as a bare script).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -84,6 +85,19 @@ def write_url(encoded: Mapping[str, str], lecture: bool) -> None:
 #: figure without a height of its own fills the height the page gives its container.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
                 "responsive": True}
+
+
+@contextmanager
+def folded(label: str, key: str, expanded: bool = False) -> Iterator[bool]:
+    """An expander whose content runs only while it is open (``with folded(...) as shown: if shown:``).
+
+    Streamlit runs a closed expander's content on every rerun and sends it anyway; each element costs
+    the server time (under a class's load, waking the event loop for every element is a fifth of a
+    rerun). Opening it reruns the page, which then draws the content.
+    """
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
 
 
 def chart(fig: Any, key: str, height: str | None = None, on_select: Any = "ignore") -> None:

@@ -20,7 +20,7 @@ from scenarios.codec import decode, encode
 from scenarios.pages import Page
 from scenarios.presets import preset_showing, presets_for
 
-from .frame import lecture_toggle, page_frame, page_query, share_panel, show_notices, write_url
+from .frame import folded, lecture_toggle, page_frame, page_query, share_panel, show_notices, write_url
 from .sidebar import presets_section
 from .state import PageMemory, push_state
 from .widget_state import page_state, read_page
@@ -98,8 +98,9 @@ def run_page(page: Page, sidebar: Callable[[Any], None], heading: Callable[[View
                   icon="🔄", type="tertiary")
         if not lecture:
             lecture_toggle(lecture)
-        with st.expander("Share this view"):
-            share_panel(encoded, page)
+        with folded("Share this view", f"{page.prefix}.share") as shown:
+            if shown:
+                share_panel(encoded, page)
     notices = _store(memory, settings, encoded, lecture)
     view = View(page, settings, lecture)
     preset = preset_showing(page, settings)

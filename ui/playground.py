@@ -18,7 +18,7 @@ from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
 
 from .cache import slot_runs
 from .controls import declared_controls
-from .frame import chart, on_a_phone
+from .frame import chart, folded, on_a_phone
 from .page import View, run_page
 from .sidebar import run_options, slots_section
 from .state import push_state
@@ -55,14 +55,18 @@ def _explanations(slots: tuple[OptimizerChoice, ...]) -> None:
             continue
         seen.add(title)
         spec = slot.concrete
-        with st.expander(f"How {title} works"):
-            st.latex(spec.update_rule)
-            st.markdown(spec.explanation)
-            st.caption(f"{spec.paper}" + (f" ({spec.year})" if spec.year else ""))
-            if spec.notes:
-                st.caption(spec.notes)
+        with folded(f"How {title} works", f"pg.how.{spec.name}") as shown:
+            if shown:
+                st.latex(spec.update_rule)
+                st.markdown(spec.explanation)
+                year = f" ({spec.year})" if spec.year and str(spec.year) not in spec.paper else ""
+                st.caption(spec.paper + year)
+                if spec.notes:
+                    st.caption(spec.notes)
 
 
+#: The key of the step inspector's expander (open: ``st.session_state[INSPECT] = True``).
+INSPECT = "pg.inspect_open"
 #: The landscape chart's key; a click on it arrives in ``st.session_state[LANDSCAPE_CHART]``.
 LANDSCAPE_CHART = "pg.landscape_chart"
 #: Clickable points per side of the map when "click to set the start" is on: a grid about 11 px apart on
@@ -176,10 +180,11 @@ def _body(view: View) -> None:
     st.caption("Per optimizer: final point and value, how far from the optimum, the first step within "
                "the tolerance, and whether it diverged.")
 
-    with st.expander("Inspect one step: position, gradient, update and optimizer state"):
-        steps = settings.run.steps
-        step = st.slider("Step", 0, steps, steps, key="pg.inspect")
-        st.dataframe(state_table(drawn, step), hide_index=True, width="stretch")
+    with folded("Inspect one step: position, gradient, update and optimizer state", INSPECT) as shown:
+        if shown:
+            steps = settings.run.steps
+            step = st.slider("Step", 0, steps, steps, key="pg.inspect")
+            st.dataframe(state_table(drawn, step), hide_index=True, width="stretch")
 
     download_csv, download_html = st.columns(2)
     download_csv.download_button(
@@ -191,10 +196,11 @@ def _body(view: View) -> None:
         file_name="optimizer-paths.html", mime="text/html", on_click="ignore", icon="⬇️", key="pg.html")
 
     _explanations(settings.slots)
-    with st.expander(f"About {landscape.title}"):
-        if landscape.formula:
-            st.latex(landscape.formula)
-        st.markdown(landscape.description)
+    with folded(f"About {landscape.title}", "pg.about") as shown:
+        if shown:
+            if landscape.formula:
+                st.latex(landscape.formula)
+            st.markdown(landscape.description)
 
 
 
