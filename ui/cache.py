@@ -13,7 +13,12 @@ from scenarios.results import SlotRun, safe_run_slot
 from scenarios.settings import OptimizerChoice, RunSettings
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+#: Runs kept: a class of 50 with three optimizers each is 150 current runs; an entry is 40–400 KB
+#: (the path and the optimizer state at every step), so 256 of them stay under ~100 MB.
+SLOT_RUNS_KEPT = 256
+
+
+@st.cache_data(max_entries=SLOT_RUNS_KEPT, show_spinner=False)
 def slot_run(run: RunSettings, choice: OptimizerChoice, label: str, particles: int = 1) -> SlotRun:
     """One slot's trajectory (or the reason it could not run), computed once per setting."""
     return safe_run_slot(run, choice, label, particles)
