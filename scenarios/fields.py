@@ -313,7 +313,7 @@ class StartPoint:
     start). The landscape's own start is always written as ``None``, so each setting has one form.
     """
 
-    param: HyperParam  # the URL key and the bound |x| < high
+    param: HyperParam  # the URL key and the bound |x| ≤ high
     landscape_of: Callable[[Mapping[str, Any]], Any]
 
     @property
@@ -335,9 +335,10 @@ class StartPoint:
             numbers = tuple(float(part) for part in text.split(","))
         except ValueError:
             numbers = ()
-        if len(numbers) != dim or not all(abs(n) < self.param.high for n in numbers):  # rejects nan/inf too
+        # the closed range its number boxes offer, as for every declared value; rejects nan and inf too
+        if len(numbers) != dim or not all(abs(n) <= self.param.high for n in numbers):
             reader.problem(self.key, text, f"a start here is {dim} finite number{'s' if dim > 1 else ''} "
-                           "(|x| < 10⁶) separated by commas", "the landscape's default start")
+                           "(|x| ≤ 10⁶) separated by commas", "the landscape's default start")
             values[attr] = None
             return
         values[attr] = self._canonical(numbers, values)

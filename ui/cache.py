@@ -12,7 +12,6 @@ import streamlit as st
 from scenarios.results import SlotRun, safe_run_slot
 from scenarios.settings import OptimizerChoice, RunSettings
 
-
 #: Runs kept: a class of 50 with three optimizers each is 150 current runs; an entry is 40–400 KB
 #: (the path and the optimizer state at every step), so 256 of them stay under ~100 MB.
 SLOT_RUNS_KEPT = 256

@@ -9,6 +9,7 @@ their value from ``st.session_state`` (filled by the page skeleton from the sett
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -28,10 +29,29 @@ def _part_label(param: HyperParam, part: int) -> str:
     return param.labels[part] if len(param.labels) == 2 else f"{param.caption} {part + 1}"
 
 
+def distinct_labels(fmt: Callable[[Any], str], options: tuple[float, ...]) -> Callable[[Any], str]:
+    """``fmt``, except that options sharing a label are written exactly (``0.00099999`` beside ``0.001``).
+
+    A select slider's browser sends back the *label* of its option, and Streamlit maps a label shared by
+    two options to the last of them: a link's off-grid value that rounds to a grid value's label would
+    silently become that value on the next click anywhere on the page.
+    """
+    shared = {label for label, n in Counter(fmt(v) for v in options).items() if n > 1}
+    if not shared:
+        return fmt
+    return lambda value: format_number(value) if fmt(value) in shared else fmt(value)
+
+
+def _select_number(label: str, param: HyperParam, key: str, fmt: Callable[[Any], str],
+                   default: float) -> None:
+    """A select slider over ``param``'s grid, which always holds the current value and ``default``."""
+    options = value_grid(param, (st.session_state.get(key, default), default))
+    st.select_slider(label, options=options, format_func=distinct_labels(fmt, options), key=key,
+                     help=param.help or None)
+
+
 def _float(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
-    current = st.session_state.get(key, param.default)
-    st.select_slider(param.caption, options=value_grid(param, (current, param.default)), format_func=fmt,
-                     key=key, help=param.help or None)
+    _select_number(param.caption, param, key, fmt, param.default)
 
 
 def _int(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
@@ -49,10 +69,7 @@ def _choice(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
 
 def _pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
     for part in (0, 1):
-        sub = f"{key}.{part}"
-        current = st.session_state.get(sub, param.default[part])
-        st.select_slider(_part_label(param, part), options=value_grid(param, (current, param.default[part])),
-                         format_func=fmt, key=sub, help=param.help or None)
+        _select_number(_part_label(param, part), param, f"{key}.{part}", fmt, param.default[part])
 
 
 def _int_pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
