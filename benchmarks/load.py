@@ -55,6 +55,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -1037,10 +1038,30 @@ def run_load(config: LoadConfig, server: Any = None) -> LoadResult:
         raise LoadError(str(error)) from None
 
 
+def _in_own_thread(work: Any) -> Any:
+    """``work()`` in a new thread: asyncio.run refuses to start where an event loop is already running
+    (a test run that drove Chromium with Playwright's sync API before this one leaves one)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="classroom")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _hold(config: LoadConfig, server: Any, pinning: str, client_cpus: set[int] | None) -> LoadResult:
     with _cores(client_cpus):
         cpu_before = _client_cpu()
-        result = asyncio.run(_hold_class(config, server.url, server.proc.pid, pinning))
+        pid = server.proc.pid
+        result = _in_own_thread(lambda: asyncio.run(_hold_class(config, server.url, pid, pinning)))
         result.client_cpu_s = _client_cpu() - cpu_before
     if server.proc.poll() is not None:
         result.record.error(f"the server exited with {server.proc.returncode}:\n{server.output()}")
