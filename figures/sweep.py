@@ -27,11 +27,13 @@ REVERSED_SCALE = [[stop, colour] for (stop, _), (_, colour) in
                   zip(LANDSCAPE_COLORSCALE, LANDSCAPE_COLORSCALE[::-1], strict=True)]
 
 
-def metric_label(metric: str, maximize: bool = False) -> str:
-    """The words for a sweep metric."""
-    return {"final_gap": "f* − f after the last step" if maximize else "f − f* after the last step",
-            "mean_loss": "mean f over the run", "steps_to_tol": "steps to reach the tolerance",
-            "final_distance": "distance to the nearest optimum"}[metric]
+def metric_label(metric: str, maximize: bool = False, found: bool = False) -> str:
+    """The words for a sweep metric (``found``: the optima are a search's best found, not known)."""
+    gap = "f* − f" if maximize else "f − best found f*" if found else "f − f*"
+    nearest = "nearest best found minimum" if found else "nearest optimum"
+    return {"final_gap": f"{gap} after the last step", "mean_loss": "mean f over the run",
+            "steps_to_tol": "steps to reach the tolerance",
+            "final_distance": f"distance to the {nearest}"}[metric]
 
 
 def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, diverged: np.ndarray,
@@ -39,7 +41,7 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
                  lr_marks: Sequence[tuple[float, str]] = (),
                  point_marks: Sequence[tuple[float, float, str]] = (),
                  curve_marks: Sequence[tuple[np.ndarray, np.ndarray, str]] = (), maximize: bool = False,
-                 axis_titles: Sequence[str] = (),
+                 found: bool = False, axis_titles: Sequence[str] = (),
                  others: Sequence[tuple[str, str, np.ndarray, np.ndarray]] = (),
                  main_name: str | None = None) -> go.Figure:
     """Return the grid: a heatmap over ``axes[0]`` (x, the learning rate) × ``axes[1]`` (y), or a
@@ -60,7 +62,7 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
     shown = [_axis_numbers(values_) for _, values_ in axes]
     finite_values = values[np.isfinite(values)]
     log = metric in LOG_METRICS and finite_values.size > 0 and bool(np.all(finite_values > 0))
-    label = metric_label(metric, maximize)
+    label = metric_label(metric, maximize, found)
     layout = style_layout(style)
     layout["margin"] = layout["margin"] | {"t": 30}
     data: list[Trace] = []

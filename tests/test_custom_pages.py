@@ -127,6 +127,12 @@ def test_the_exploration_pages_take_your_function(page, query) -> None:
     shown = " ".join(x.value for x in [*at.info, *at.caption])
     if query["f"] == "x*y":  # a saddle: nothing to reach, and the page says why
         assert "no best found optima" in shown
+    elif page is SWEEP:
+        spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
+        assert "f − best found f* after the last step" in spec
+    elif page is RACE:
+        spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
+        assert "f − best found f* (log scale)" in spec
     elif page is BASINS:
         assert "best found optimum" in shown
         legend = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)

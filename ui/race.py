@@ -82,7 +82,8 @@ def _body(view: View) -> None:
         loss = np.asarray(entry.trajectory.loss, dtype=np.float64)
         gap = (best - loss if maximize else loss - best) if best is not None else loss
         curves.append((s.label, s.colour, gap))
-    y_title = (("f* − f" if maximize else "f − f*") if best is not None else "f") + " (log scale)"
+    gap = "f* − f" if maximize else "f − best found f*" if landscape.optima_found else "f − f*"
+    y_title = (gap if best is not None else "f") + " (log scale)"
     left, right = st.columns([3, 2], gap="medium")
     with left:
         chart(race_figure(curves, y_title=y_title, style=replace(style, height=None)), "rc.curves",

@@ -132,7 +132,7 @@ def _body(view: View) -> None:
                 others.append((OPTIMIZERS[name].title, colour, other.values, other.diverged))
     figure = sweep_figure(grid.axes, grid.values, grid.diverged, metric, style=replace(style, height=None),
                           selected=cell, lr_marks=marks, point_marks=points, curve_marks=curves,
-                          maximize=maximize, others=others, main_name=main_name,
+                          maximize=maximize, found=landscape.optima_found, others=others, main_name=main_name,
                           axis_titles=titles)
     chart(figure, GRID_CHART, height="min(560px, 80vw)", on_select="rerun")
     total, diverged = grid.diverged.size, int(grid.diverged.sum())
@@ -144,7 +144,7 @@ def _body(view: View) -> None:
     else:
         best = np.unravel_index(int(np.argmin(np.where(finite, grid.values, np.inf))), grid.values.shape)
         named = dict(zip(axes, titles, strict=True))
-        summary += (f" Best cell: {metric_label(metric, maximize)} = "
+        summary += (f" Best cell: {metric_label(metric, maximize, landscape.optima_found)} = "
                     f"{format_quantity(float(grid.values[best]))} at " + ", ".join(
                         f"{named[name]} = {format_quantity(_first(v))}"
                         for name, v in grid.settings(*best).items() if name in axes) + ".")
@@ -156,7 +156,7 @@ def _body(view: View) -> None:
     chart(landscape_figure(landscape, series, style=replace(style, height=None), animate=False), "sw.path",
           height="min(480px, 80vw)")
     value = grid.values[cell]
-    st.caption(f"{label}: {metric_label(metric, maximize)} = "
+    st.caption(f"{label}: {metric_label(metric, maximize, landscape.optima_found)} = "
                + ("diverged" if grid.diverged[cell] else format_quantity(float(value))) + ".")
     if not view.lecture:
         st.info("**Try this.** On the quadratic, sweep SGD's learning rate alone (second axis off): the "
