@@ -160,7 +160,21 @@ class PairKind:
         return (self.element.convert(first), self.element.convert(second))
 
 
-class SeriesKind(_Scalar):
+class _Text(_Scalar):
+    """A value typed into one text box: a text the page cannot use keeps the last good value (the
+    page says why next to the box)."""
+
+    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
+        text = state.get(key)
+        if text is None:
+            return default
+        try:
+            return self.parse(param, str(text))
+        except ValueProblem:
+            return default
+
+
+class SeriesKind(_Text):
     """Numbers in order, repeats kept: ``a,b,c`` in a link, ``a, b, c`` in one text box.
 
     A box whose text cannot be used keeps the last good series (the page says why next to it).
@@ -188,15 +202,6 @@ class SeriesKind(_Scalar):
     def widget_values(self, param: HyperParam, key: str, value: Any) -> dict[str, Any]:
         return {key: ", ".join(format_number(v) for v in value)}
 
-    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
-        text = state.get(key)
-        if text is None:
-            return default
-        try:
-            return self.parse(param, str(text))
-        except ValueProblem:
-            return default
-
 
 class RangeKind(PairKind):
     """A range ``(low, high)`` with low < high, written ``low,high``; two number boxes."""
@@ -215,7 +220,7 @@ class RangeKind(PairKind):
         return value if value[0] < value[1] else default  # the page says why next to the boxes
 
 
-class FormulaKind(_Scalar):
+class FormulaKind(_Text):
     """The text of a function of x (and y), in a link and in one text box.
 
     Checked by :func:`landscapes.custom.compile_formula`: parsed with :mod:`ast` against a whitelist,
@@ -233,15 +238,6 @@ class FormulaKind(_Scalar):
 
     def format(self, param: HyperParam, value: Any) -> str:
         return str(value)
-
-    def read_widgets(self, param: HyperParam, key: str, state: Mapping[str, Any], default: Any) -> Any:
-        text = state.get(key)
-        if text is None:
-            return default
-        try:
-            return self.parse(param, str(text))
-        except ValueProblem:
-            return default
 
 
 KINDS = {

@@ -78,31 +78,24 @@ def _int_pair(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
                         key=f"{key}.{part}", help=param.help or None)
 
 
-def _check_series(param: HyperParam, key: str) -> None:
-    """Remember a typed series the page cannot use; the skeleton then puts the last good one back."""
-    try:
-        parse_value(param, str(st.session_state.get(key, "")))
-    except ValueProblem as problem:
-        st.session_state[f"{key}.rejected"] = (str(st.session_state.get(key, "")), str(problem))
-
-
-def _series(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
-    st.text_input(param.caption, key=key, help=param.help or None, max_chars=2000,
-                  on_change=_check_series, args=(param, key))
-    rejected = st.session_state.pop(f"{key}.rejected", None)
-    if rejected is not None:
-        text, problem = rejected
-        st.error(f"Not used: “{quote(text)}”: {problem}. Type numbers separated by commas, each from "
-                 f"{format_number(param.low)} to {format_number(param.high)}; the last good ones are kept.")
-
-
 def _check_text(param: HyperParam, key: str) -> None:
-    """Remember a typed function the page cannot use, and why; the skeleton puts the last good one back."""
+    """Remember a typed text (a series, a function) the page cannot use, and why; the skeleton then
+    puts the last good value back in the box, and the control shows the refusal."""
     text = str(st.session_state.get(key, ""))
     try:
         parse_value(param, text)
     except ValueProblem as problem:
         st.session_state[f"{key}.rejected"] = (text, str(problem))
+
+
+def _series(param: HyperParam, key: str, fmt: Callable[[Any], str]) -> None:
+    st.text_input(param.caption, key=key, help=param.help or None, max_chars=2000,
+                  on_change=_check_text, args=(param, key))
+    rejected = st.session_state.pop(f"{key}.rejected", None)
+    if rejected is not None:
+        text, problem = rejected
+        st.error(f"Not used: “{quote(text)}”: {problem}. Type numbers separated by commas, each from "
+                 f"{format_number(param.low)} to {format_number(param.high)}; the last good ones are kept.")
 
 
 def _pointer(text: str, problem: str) -> str:
