@@ -22,7 +22,7 @@ from scenarios.presets import preset_showing, presets_for
 
 from .frame import folded, lecture_toggle, page_frame, page_query, share_panel, show_notices, write_url
 from .sidebar import presets_section
-from .state import PageMemory, push_state
+from .state import PageMemory, keep_hidden, push_state
 from .widget_state import page_state, read_page
 
 
@@ -117,3 +117,4 @@ def run_page(page: Page, sidebar: Callable[[Any], None], heading: Callable[[View
     body(view)
     if preset is not None and lecture:  # below the figures, which must fit the projector
         st.info(f"**{preset.title}.** {preset.lesson}")
+    keep_hidden(page_state(page, settings))

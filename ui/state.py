@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from scenarios.pages import Page
 
@@ -20,6 +21,21 @@ def push_state(state: Mapping[str, Any]) -> None:
     missing = object()
     for key, value in state.items():
         if st.session_state.get(key, missing) != value:
+            st.session_state[key] = value
+
+
+def keep_hidden(state: Mapping[str, Any]) -> None:
+    """Write the values of the widgets this run did not draw; call it once the page is drawn.
+
+    A run that leaves a keyed widget out (a control shown only in one mode of a page, or only with
+    noise) makes Streamlit drop the widget's value: its key then reads whatever the script last wrote
+    there, perhaps long before the user changed it, and the next run would take that for the user's
+    choice. Written here, a hidden control keeps the page's value, for the URL and for when it returns.
+    Drawn widgets are left alone (see :func:`push_state`).
+    """
+    drawn = get_script_run_ctx().shared.widget_user_keys_this_run  # Streamlit has no public accessor
+    for key, value in state.items():
+        if key not in drawn:
             st.session_state[key] = value
 
 

@@ -128,6 +128,49 @@ def test_learning_rate_slider_rewrites_url_and_chart(page, app_server, screensho
     screenshot("after_slider.png")
 
 
+def test_a_link_value_between_slider_labels_survives_a_click(page, app_server):
+    """``o1.lr=0.00099999`` and the grid's 0.001 were both labelled "0.001"; the browser sends a select
+    slider's label, so the next click anywhere turned the link's value into 0.001 (found in AppTest by
+    tests/test_fuzz_pages.py)."""
+    _open(page, f"{app_server.url}/?o1.lr=0.00099999&steps=50&landscape=quadratic&opt=sgd")
+    page.locator('[data-testid="stSidebar"]').get_by_text("3-D surface view").click()
+    _wait_until(page, "() => new URL(location.href).searchParams.get('surface') === '1'", None,
+                "the surface view in the URL")
+    page.wait_for_selector(IDLE)
+    assert _query(page).get("o1.lr") == ["0.00099999"]
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_a_hidden_control_keeps_its_value(page, app_server):
+    """A seed typed with noise on stays when noise is turned off (its box hidden), in the URL and after
+    one more click: Streamlit forgets a widget that a run leaves out, and its key read what the page had
+    written there before the box was first shown (tests/test_fuzz_pages.py found it in AppTest)."""
+    _open(page, f"{app_server.url}/?steps=50&landscape=quadratic")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    def settled(predicate: str, what: str) -> None:
+        _wait_until(page, f"() => {{ const q = new URL(location.href).searchParams; return {predicate}; }}",
+                    None, what)
+        page.wait_for_selector(IDLE)
+
+    sidebar.get_by_text("Gradient noise, clipping, lr schedule").click()
+    noise = sidebar.get_by_role("slider", name="Gradient noise σ")
+    noise.focus()
+    noise.press("ArrowRight")
+    settled("q.has('noise')", "noise in the URL")
+    seed = sidebar.get_by_label("Noise seed", exact=True)
+    seed.fill("5")
+    seed.press("Enter")
+    settled("q.get('seed') === '5'", "the seed in the URL")
+    noise.focus()
+    noise.press("Home")
+    settled("!q.has('noise')", "noise off in the URL")
+    sidebar.get_by_text("3-D surface view").click()
+    settled("q.get('surface') === '1'", "the surface view in the URL")
+    assert _query(page).get("seed") == ["5"]
+    assert page.locator(EXCEPTION).count() == 0
+
+
 def test_bad_link_warns_and_shows_default_chart(page, app_server, screenshot):
     _open(page, f"{app_server.url}/?steps=abc&landscape=nope")
     warning = page.get_by_test_id("stAlertContentWarning")
