@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import pytest
+import streamlit
 from hypothesis import HealthCheck, find, given, note, settings
 from hypothesis import strategies as st
 from streamlit.runtime.state.query_params import sanitize_query_string
@@ -325,6 +326,13 @@ def received(query: Mapping[str, Any]) -> dict[str, str]:
 # --- what the page shows, what it writes ---------------------------------------------------------------
 
 def open_link(page: Page, query: Mapping[str, Any]) -> AppTest:
+    """``page`` opened from ``query``; in a long run as on a freshly started server, with Streamlit's
+    caches empty, so that a replayed example does not find its results cached and pass where it failed
+    (a timeout: the long run reaches settings that compute for minutes). The default run keeps the
+    caches: they save it a third of its time."""
+    if LONG_RUN:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=RENDER_TIMEOUT)
     if page.path != "app.py":
         at.switch_page(page.path)
