@@ -16,11 +16,12 @@ click in the browser makes, changes nothing.
 
 Budget: by default ``DEFAULT_LINK_EXAMPLES`` links per page, ``DEFAULT_WIDGET_EXAMPLES`` widget sessions
 on four pages and two all-keys-at-once links per page, derandomized (the same examples on every run, for
-CI): about 65 s on the 2-core machine. ``FUZZ_EXAMPLES=N`` runs N examples per test with a fresh seed
-each run, widgets on every page, and the whole range of every whole-number setting; by default whole
-numbers are drawn from the lowest eighth of their range (plus the values past both ends), because they
-are work sizes (steps, starts per axis, particles) and one Basins link at its top limits computes for
-over a minute. ``HYPOTHESIS_PROFILE=thorough`` (tests/conftest.py) also shrinks failures to minimal ones.
+CI): under a minute on the 2-core machine (52-58 s measured). ``FUZZ_EXAMPLES=N`` runs N examples per
+test with a fresh seed each run, widgets on every page, and the whole range of every whole-number
+setting; by default whole numbers are drawn from the lowest eighth of their range (plus the values past
+both ends), because they are work sizes (steps, starts per axis, particles) and one Basins link at its
+top limits computes for over a minute. ``HYPOTHESIS_PROFILE=thorough`` (tests/conftest.py) also shrinks
+failures to minimal ones.
 """
 
 from __future__ import annotations
