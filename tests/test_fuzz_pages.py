@@ -16,11 +16,12 @@ click in the browser makes, changes nothing.
 
 Budget: by default ``DEFAULT_LINK_EXAMPLES`` links per page, ``DEFAULT_WIDGET_EXAMPLES`` widget sessions
 on four pages and two all-keys-at-once links per page, derandomized (the same examples on every run, for
-CI): about 65 s on the 2-core machine. ``FUZZ_EXAMPLES=N`` runs N examples per test with a fresh seed
-each run, widgets on every page, and the whole range of every whole-number setting; by default whole
-numbers are drawn from the lowest eighth of their range (plus the values past both ends), because they
-are work sizes (steps, starts per axis, particles) and one Basins link at its top limits computes for
-over a minute. ``HYPOTHESIS_PROFILE=thorough`` (tests/conftest.py) also shrinks failures to minimal ones.
+CI): under a minute on the 2-core machine (52-58 s measured). ``FUZZ_EXAMPLES=N`` runs N examples per
+test with a fresh seed each run, widgets on every page, and the whole range of every whole-number
+setting; by default whole numbers are drawn from the lowest eighth of their range (plus the values past
+both ends), because they are work sizes (steps, starts per axis, particles) and one Basins link at its
+top limits computes for over a minute. ``HYPOTHESIS_PROFILE=thorough`` (tests/conftest.py) also shrinks
+failures to minimal ones.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import pytest
+import streamlit
 from hypothesis import HealthCheck, find, given, note, settings
 from hypothesis import strategies as st
 from streamlit.runtime.state.query_params import sanitize_query_string
@@ -325,6 +327,13 @@ def received(query: Mapping[str, Any]) -> dict[str, str]:
 # --- what the page shows, what it writes ---------------------------------------------------------------
 
 def open_link(page: Page, query: Mapping[str, Any]) -> AppTest:
+    """``page`` opened from ``query``; in a long run as on a freshly started server, with Streamlit's
+    caches empty, so that a replayed example does not find its results cached and pass where it failed
+    (a timeout: the long run reaches settings that compute for minutes). The default run keeps the
+    caches: they save it a third of its time."""
+    if LONG_RUN:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=RENDER_TIMEOUT)
     if page.path != "app.py":
         at.switch_page(page.path)
