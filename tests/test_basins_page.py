@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
+import pytest
 from apptest_pages import open_page
 from streamlit.testing.v1 import AppTest
 
@@ -63,3 +66,18 @@ def test_figure_colours_each_start_by_its_optimum() -> None:
     steps = basins_figure([("a", result)], colour_by="steps")
     assert np.nanmax(np.asarray(steps.data[0].z, dtype=float)) <= np.log10(np.nanmax(
         np.where(np.isfinite(result.steps), result.steps, np.nan))) + 1e-12
+
+
+@pytest.mark.parametrize("query, drawn", [
+    ({"steps": "5000"}, 51),  # 4e7 / (5000 steps × 3 optimizers) = 2,667 starts
+    ({"noise": "1", "noise_df": "100"}, 29),  # heavy tails: 51.5 times the work of a plain step
+])
+def test_a_link_that_would_hold_the_server_draws_fewer_starts(query: dict, drawn: int) -> None:
+    """/basins?steps=5000 took 46 s and noise_df=100 over 120 s on one core: a class shares it."""
+    started = time.perf_counter()
+    at = open_page(BASINS, query)
+    assert time.perf_counter() - started < 30
+    warning = " ".join(w.value for w in at.warning)
+    assert f"drawing {drawn} × {drawn} starts" in warning and "200 × 200" in warning
+    assert at.session_state["basins.settings"].resolution == 200  # the setting is kept, not lost
+    assert at.query_params.get("res") is None  # and the link still says so

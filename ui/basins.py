@@ -10,6 +10,7 @@ import streamlit as st
 from explore import BasinsResult, basins
 from figures.basins import ROW_PX, basin_shares, basins_figure
 from optimizers import HyperparameterError
+from scenarios.fields import declarations
 from scenarios.pages import BASINS, BasinsPage
 from scenarios.results import format_quantity
 from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
@@ -33,6 +34,25 @@ def _sidebar(settings: BasinsPage) -> None:
     declared_controls(settings, prefix, skip=("run",))
     st.subheader("Run")
     run_options(settings.run, prefix, start=False)
+
+
+#: Particle-steps the maps of one page may take: a little more than the default maps (200 × 200 starts
+#: × 300 steps × 3 optimizers = 3.6e7, a few seconds on one core). Beyond it one link (`?steps=5000`:
+#: 46 s, heavy-tailed noise with ν = 100: over 120 s) would hold the server, which a class shares.
+WORK_BUDGET = 4e7
+
+
+def drawn_resolution(settings: BasinsPage, dim: int) -> int:
+    """Starts per axis the page draws: the chosen ones, or fewer when they would exceed the budget.
+
+    Heavy-tailed noise draws ν + 1 normals per component and step, so it counts as that much more work.
+    """
+    run = settings.run
+    noise = 1.0 if run.noise == 0 else 1.0 + 0.5 * (run.noise_df + 1)
+    per_start = max(1, run.steps) * max(1, len(settings.slots)) * noise
+    fits = int((WORK_BUDGET / per_start) ** (1 / dim))
+    low = int(dict(declarations(BasinsPage))["resolution"].param.low)
+    return max(low, min(settings.resolution, fits))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -61,8 +81,16 @@ def _body(view: View) -> None:
     if not settings.slots:
         st.info("Add an optimizer in the sidebar to map where its starts end up.")
         return
+    n = drawn_resolution(settings, landscape.dim)
+    if n < settings.resolution:
+        wanted = settings.resolution
+        asked = f"{wanted} × {wanted}" if landscape.dim == 2 else str(wanted)
+        drawn = f"{n} × {n}" if landscape.dim == 2 else str(n)
+        st.warning(f"{asked} starts × {settings.run.steps:,} steps × {len(settings.slots)} optimizers"
+                   + (" with heavy-tailed noise" if settings.run.noise > 0 and settings.run.noise_df else "")
+                   + f" is more than this page computes at once (a class shares the server): drawing {drawn} "
+                   "starts. Fewer steps or optimizers give more starts.")
     if not view.lecture:
-        n = settings.resolution
         grid = f"{n} × {n} of them over the landscape's window" if landscape.dim == 2 else \
             f"{n} of them along the landscape's window"
         st.caption(f"Every point of the map is a start: {grid}, each run for the same number of steps, all "
@@ -73,11 +101,10 @@ def _body(view: View) -> None:
                 "none” or diverged.")
     labels = slot_labels(settings.slots)
     panels = []
-    with st.spinner(f"Running {len(settings.slots) * settings.resolution ** landscape.dim:,} starts…"):
+    with st.spinner(f"Running {len(settings.slots) * n ** landscape.dim:,} starts…"):
         for choice, label in zip(settings.slots, labels, strict=True):
             try:
-                panels.append((label, cached_basins(settings.run, replace(choice, colour="auto"),
-                                                    settings.resolution)))
+                panels.append((label, cached_basins(settings.run, replace(choice, colour="auto"), n)))
             except (ValueError, HyperparameterError) as exc:  # a combination the engine refuses
                 st.error(f"{label} could not run: {exc}")
     if not panels:
