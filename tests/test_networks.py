@@ -4,6 +4,7 @@ finite differences, the variance argument's numbers, batch normalization, and th
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -135,3 +136,13 @@ def test_the_batch_norm_page() -> None:
     feats = shifted.dataframe[1].value
     assert feats["mean of z"].tolist() == ["1", "5"] and feats["std of z"].tolist()[1] == "0"
     assert any("first 2 samples" in w.value for w in shifted.warning)
+
+
+def test_a_depth_link_that_would_hold_the_server_sends_fewer_inputs() -> None:
+    """100 layers of 500, 1,024 inputs and six values of c took 38 s on one core, which a class shares."""
+    started = time.perf_counter()
+    at = open_page(DEPTH, {"depth": "100", "width": "500", "batch": "1024", "c": "0.1,1,2,3,5,10"})
+    assert time.perf_counter() - started < 30
+    warning = " ".join(w.value for w in at.warning)
+    assert "1024 inputs" in warning and "sending 133 inputs" in warning
+    assert at.session_state["depth.settings"].batch == 1024 and at.query_params["batch"] == "1024"

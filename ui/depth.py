@@ -3,6 +3,8 @@ network at initialization, against the variance argument; and the activation fun
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ from networks.activations import ACTIVATION_NAMES, activation
 from networks.depth import DepthProfile, depth_profiles
 from networks.init import INITS
 from networks.theory import predicted_factor
+from scenarios.fields import declarations
 from scenarios.pages import DEPTH, DepthLesson
 from scenarios.results import format_quantity
 
@@ -34,6 +37,20 @@ def configs(settings: DepthLesson) -> list[tuple[str, str, float]]:
     out = [(f"c = {c:g} (variance {c:g}/n)", "normal", c) for c in settings.cs]
     out += [(INITS[rule], rule, 2.0) for rule in settings.rules]
     return out
+
+
+#: Multiply-adds the page may spend (forward and back through every network): four times the default
+#: (50 layers of 500, 128 inputs, three networks: 9.6e9, 0.7 s here), about 3 s on one core. The
+#: largest settings (100 layers of 500, 1,024 inputs, six networks) took 38 s, and a class shares the
+#: server.
+WORK_BUDGET = 4e10
+
+
+def drawn_batch(settings: DepthLesson) -> int:
+    """Inputs the page sends: the chosen ones, or fewer when they would exceed the budget."""
+    per_input = 2 * settings.depth * settings.width ** 2 * max(1, len(configs(settings)))
+    low = int(dict(declarations(DepthLesson))["batch"].param.low)
+    return max(low, min(settings.batch, int(WORK_BUDGET / per_input)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -71,8 +88,13 @@ def _body(view: View) -> None:
         st.caption("A deep network at initialization: standard Gaussian inputs go forward through every "
                    "layer, a standard Gaussian gradient goes back. Whether the signal survives the trip "
                    "depends on the variance of the weights.")
-    with st.spinner(f"Sending {settings.batch} inputs through {settings.depth} layers of {settings.width}…"):
-        found = profiles(settings)
+    batch = drawn_batch(settings)
+    if batch < settings.batch:
+        st.warning(f"{settings.batch} inputs through {len(configs(settings))} networks of {settings.depth} "
+                   f"layers of {settings.width} is more than this page computes at once (a class shares the "
+                   f"server): sending {batch} inputs. Fewer layers, units or networks allow more.")
+    with st.spinner(f"Sending {batch} inputs through {settings.depth} layers of {settings.width}…"):
+        found = profiles(replace(settings, batch=batch))
     networks = [Network(label, profile, _factor(settings, rule, c))
                 for (label, rule, c), profile in zip(configs(settings), found, strict=True)]
     phone = on_a_phone()
