@@ -4,6 +4,9 @@ decision boundary the training found."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -13,6 +16,7 @@ from figures.slices import boundary_figure, plane_figure, profile_figure, traini
 from networks.data import DATASETS
 from networks.study import Study, Trained, network, sharpness_profile, study, train
 from optimizers import OPTIMIZERS
+from scenarios.fields import declarations
 from scenarios.pages import REAL_LANDSCAPE, RealLandscapeLesson
 from scenarios.results import format_quantity
 
@@ -66,6 +70,36 @@ def _sharp(settings: RealLandscapeLesson) -> list[Trained]:
                  settings.steps, settings.seed)
 
 
+#: Work the page may ask for, in weight × sample products: training (every optimizer and the two
+#: sharpness runs, every step) and the two slices (every point). About 30 and 8 times the defaults; the
+#: largest settings (4 layers of 64, 2,000 steps, 61 × 61 slices) took 26 s, and a class shares the server.
+TRAINING_BUDGET = 3e9
+SLICE_BUDGET = 2e9
+
+
+def affordable(settings: RealLandscapeLesson) -> tuple[RealLandscapeLesson, str]:
+    """The settings the page computes (fewer steps or a coarser slice when the chosen ones would
+    exceed the budget) and a sentence saying what was reduced ("" when nothing)."""
+    per_pass = _network(settings).dim * len(DATASETS[settings.dataset]().y)  # weights × samples
+    low = {attr: int(d.param.low) for attr, d in declarations(RealLandscapeLesson)
+           if attr in ("steps", "resolution")}
+    runs = len(settings.optimizers) + 2  # and plain SGD at a small and a large learning rate
+    steps = max(low["steps"], min(settings.steps, int(TRAINING_BUDGET / (per_pass * runs))))
+    fits = int(math.sqrt(SLICE_BUDGET / (2 * per_pass)))
+    resolution = max(low["resolution"], min(settings.resolution, fits))
+    reduced = []
+    if steps < settings.steps:
+        reduced.append(f"training {steps} steps instead of {settings.steps}")
+    if resolution < settings.resolution:
+        reduced.append(f"slices of {resolution} × {resolution} instead of {settings.resolution} × "
+                       f"{settings.resolution}")
+    if not reduced:
+        return settings, ""
+    return replace(settings, steps=steps, resolution=resolution), (
+        "A network this size is more than this page computes at once with these settings (a class shares "
+        f"the server): {' and '.join(reduced)}. Fewer layers, units or optimizers allow more.")
+
+
 def compute(settings: RealLandscapeLesson) -> tuple[Study, list[Trained]]:
     """The trained runs and their slices, and SGD at the small and the large learning rate, with a
     progress bar while they are computed (each part is cached on its own)."""
@@ -100,7 +134,10 @@ def _body(view: View) -> None:
                    + f" → {data.classes} on {data.title} ({len(data.y)} samples), trained full-batch by the "
                    "engine's optimizers: its training loss is a landscape over its weights like any other, "
                    "only with hundreds of dimensions.")
-    found, sharp = compute(settings)
+    shown, reduced = affordable(settings)
+    if reduced:
+        st.warning(reduced)
+    found, sharp = compute(shown)
     style = FigureStyle(lecture=view.lecture, height=560 if view.lecture else 420)
     left, right = side_by_side(2)
     with left:
