@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +17,7 @@ import numpy as np
 
 from .curves import CurvePanel
 from .hover import number, vector
+from .memo import Memo
 from .sampling import display_rows
 from .series import Series
 from .style import INK, FigureStyle
@@ -149,8 +148,7 @@ def build_animation(landscape: Any, series: Sequence[Series], view: View, style:
 
 #: Series whose frames :func:`_remembered_frames` keeps (the most recently drawn).
 FRAMES_CACHE = 128
-_frames: OrderedDict[bytes, tuple] = OrderedDict()
-_frames_lock = threading.Lock()
+_frames = Memo(FRAMES_CACHE)
 
 
 def _remembered_frames(landscape: Any, series: Series, steps: np.ndarray, length: float, decimals: int,
@@ -173,17 +171,8 @@ def _remembered_frames(landscape: Any, series: Series, steps: np.ndarray, length
         digest.update(array.tobytes())
     digest.update(repr((sorted(trajectory.state), series.label, landscape.dim, float(length), decimals,
                         wrap)).encode())
-    key = digest.digest()
-    with _frames_lock:
-        if key in _frames:
-            _frames.move_to_end(key)
-            return _frames[key]
-    made = _series_frames(landscape, series, steps, length, decimals, wrap)
-    with _frames_lock:
-        _frames[key] = made
-        while len(_frames) > FRAMES_CACHE:
-            _frames.popitem(last=False)
-    return made
+    return _frames.get(digest.digest(),
+                       lambda: _series_frames(landscape, series, steps, length, decimals, wrap))
 
 
 def _series_frames(landscape: Any, series: Series, steps: np.ndarray, length: float, decimals: int,

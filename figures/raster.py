@@ -11,13 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
+from .memo import Memo
 from .style import LANDSCAPE_COLORSCALE
 
 LEVELS = 24  # colour bands, as a contour map's levels
@@ -93,8 +92,7 @@ def png_bytes(indices: np.ndarray, palette: np.ndarray) -> bytes:
 
 #: Images kept by :func:`landscape_image`, the most recently used ones (each is a PNG of 10–60 KB).
 IMAGE_CACHE = 64
-_images: OrderedDict[bytes, tuple[str, float, float]] = OrderedDict()
-_images_lock = threading.Lock()
+_images = Memo(IMAGE_CACHE)
 
 
 def _image(shown: np.ndarray) -> tuple[str, float, float]:
@@ -103,18 +101,13 @@ def _image(shown: np.ndarray) -> tuple[str, float, float]:
     rerun that upsampling and compressing cost."""
     shown = np.ascontiguousarray(shown, dtype=np.float64)
     key = hashlib.blake2b(shown.tobytes() + repr(shown.shape).encode(), digest_size=16).digest()
-    with _images_lock:
-        if key in _images:
-            _images.move_to_end(key)
-            return _images[key]
-    indices, palette, low, high = banded_image(shown)
-    uri = "data:image/png;base64," + base64.b64encode(png_bytes(indices, palette)).decode("ascii")
-    made = (uri, low, high)
-    with _images_lock:
-        _images[key] = made
-        while len(_images) > IMAGE_CACHE:
-            _images.popitem(last=False)
-    return made
+
+    def make() -> tuple[str, float, float]:
+        indices, palette, low, high = banded_image(shown)
+        png = base64.b64encode(png_bytes(indices, palette)).decode("ascii")
+        return "data:image/png;base64," + png, low, high
+
+    return _images.get(key, make)
 
 
 def landscape_image(xs: np.ndarray, ys: np.ndarray, shown: np.ndarray,

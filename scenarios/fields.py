@@ -523,6 +523,11 @@ def declarations(cls: type) -> tuple[tuple[str, Declaration], ...]:
                  if _DECLARATION in f.metadata)
 
 
+def lowest(cls: type, attr: str) -> float:
+    """The smallest value the declaration of ``cls.attr`` allows (a page capping work stops there)."""
+    return dict(declarations(cls))[attr].param.low
+
+
 def undeclared(cls: type) -> set[str]:
     """Fields of ``cls`` that no declaration owns (a setting a link or a widget would miss)."""
     owned = set()

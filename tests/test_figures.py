@@ -527,7 +527,7 @@ def test_frames_of_an_unchanged_series_are_reused(monkeypatch, rosen_series):
     built = []
     real = animation._series_frames
     monkeypatch.setattr(animation, "_series_frames", lambda *a: built.append(a[1].label) or real(*a))
-    monkeypatch.setattr(animation, "_frames", type(animation._frames)())
+    monkeypatch.setattr(animation, "_frames", animation.Memo(animation.FRAMES_CACHE))
     first = playground_figure(ROSENBROCK, rosen_series)
     assert sorted(built) == sorted(s.label for s in rosen_series)
     built.clear()

@@ -9,8 +9,9 @@ import streamlit as st
 
 from explore import BasinsResult, basins
 from figures.basins import ROW_PX, basin_shares, basins_figure
+from figures.traces import optimum_name
 from optimizers import HyperparameterError
-from scenarios.fields import declarations
+from scenarios.fields import lowest
 from scenarios.pages import BASINS, BasinsPage
 from scenarios.results import format_quantity
 from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
@@ -51,8 +52,7 @@ def drawn_resolution(settings: BasinsPage, dim: int) -> int:
     noise = 1.0 if run.noise == 0 else 1.0 + 0.5 * (run.noise_df + 1)
     per_start = max(1, run.steps) * max(1, len(settings.slots)) * noise
     fits = int((WORK_BUDGET / per_start) ** (1 / dim))
-    low = int(dict(declarations(BasinsPage))["resolution"].param.low)
-    return max(low, min(settings.resolution, fits))
+    return max(int(lowest(BasinsPage, "resolution")), min(settings.resolution, fits))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -115,7 +115,7 @@ def _body(view: View) -> None:
     row_px = ROW_PX if landscape.dim == 2 else STRIP_PX
     figure = basins_figure(panels, colour_by=settings.colour_by, columns=columns,
                            style=replace(style, height=None), row_px=row_px * style.scale,
-                           optimum_word="best found minimum" if landscape.optima_found else "optimum")
+                           optimum_word=optimum_name(landscape))
     per_row = (f"min({row_px * style.scale:.0f}px, {90 if columns == 1 else 45}vw)" if landscape.dim == 2
                else f"{row_px * style.scale:.0f}px")
     chart(figure, "bs.maps", height=f"calc({rows} * {per_row} + {60 * style.scale:.0f}px)")

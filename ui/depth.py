@@ -15,7 +15,7 @@ from networks.activations import ACTIVATION_NAMES, activation
 from networks.depth import DepthProfile, depth_profiles
 from networks.init import INITS
 from networks.theory import predicted_factor
-from scenarios.fields import declarations
+from scenarios.fields import lowest
 from scenarios.pages import DEPTH, DepthLesson
 from scenarios.results import format_quantity
 
@@ -49,8 +49,7 @@ WORK_BUDGET = 4e10
 def drawn_batch(settings: DepthLesson) -> int:
     """Inputs the page sends: the chosen ones, or fewer when they would exceed the budget."""
     per_input = 2 * settings.depth * settings.width ** 2 * max(1, len(configs(settings)))
-    low = int(dict(declarations(DepthLesson))["batch"].param.low)
-    return max(low, min(settings.batch, int(WORK_BUDGET / per_input)))
+    return max(int(lowest(DepthLesson, "batch")), min(settings.batch, int(WORK_BUDGET / per_input)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -16,7 +16,7 @@ from figures.slices import boundary_figure, plane_figure, profile_figure, traini
 from networks.data import DATASETS
 from networks.study import Study, Trained, network, sharpness_profile, study, train
 from optimizers import OPTIMIZERS
-from scenarios.fields import declarations
+from scenarios.fields import lowest
 from scenarios.pages import REAL_LANDSCAPE, RealLandscapeLesson
 from scenarios.results import format_quantity
 
@@ -81,12 +81,11 @@ def affordable(settings: RealLandscapeLesson) -> tuple[RealLandscapeLesson, str]
     """The settings the page computes (fewer steps or a coarser slice when the chosen ones would
     exceed the budget) and a sentence saying what was reduced ("" when nothing)."""
     per_pass = _network(settings).dim * len(DATASETS[settings.dataset]().y)  # weights × samples
-    low = {attr: int(d.param.low) for attr, d in declarations(RealLandscapeLesson)
-           if attr in ("steps", "resolution")}
     runs = len(settings.optimizers) + 2  # and plain SGD at a small and a large learning rate
-    steps = max(low["steps"], min(settings.steps, int(TRAINING_BUDGET / (per_pass * runs))))
+    steps = max(int(lowest(RealLandscapeLesson, "steps")),
+                min(settings.steps, int(TRAINING_BUDGET / (per_pass * runs))))
     fits = int(math.sqrt(SLICE_BUDGET / (2 * per_pass)))
-    resolution = max(low["resolution"], min(settings.resolution, fits))
+    resolution = max(int(lowest(RealLandscapeLesson, "resolution")), min(settings.resolution, fits))
     reduced = []
     if steps < settings.steps:
         reduced.append(f"training {steps} steps instead of {settings.steps}")
