@@ -223,7 +223,11 @@ def _curve_title(panel: CurvePanel, box: Any, style: FigureStyle) -> dict[str, A
     (x0, _), (_, y1) = box
     # The log axis shows itself by its ticks (10, 1, 10⁻¹): the title need not say it.
     # On a projector the column is narrow for its type: the axis below says "step" by its numbers.
-    text = panel.y_title.replace(" (log scale)", "") + ("" if style.lecture else " against step")
+    # A long title ("distance to best found minimum") leaves it out too: the column is about 34
+    # characters wide on a 1280 px screen.
+    text = panel.y_title.replace(" (log scale)", "")
+    if not style.lecture and len(text) + len(" against step") <= 34:
+        text += " against step"
     return {"text": text, "xref": "paper", "yref": "paper", "x": x0, "y": y1, "xanchor": "left",
             "yanchor": "bottom", "showarrow": False, "font": {"size": style.font_size - 1}}
 
