@@ -29,8 +29,14 @@ from .view import View, evaluate
 GRADIENT_ARROW = 0.08
 #: Per frame while playing. plotly.js shows the next frame on the first animation tick (every 16.7 ms
 #: at 60 Hz) after more than this many ms: 50 would wait for the fourth tick (15 fps), 45 gets the
-#: third (20 fps, 120 frames in six seconds).
+#: third (20 fps: MAX_FRAMES in four seconds).
 FRAME_MS = 45
+#: Frames at most, evenly spread over the steps. Each change sends them all, and the step slider has one
+#: stop per frame, which plotly.js lays out on every draw (Streamlit draws a changed chart twice, first
+#: at a default size). Measured on the default Playground (python -m benchmarks --browser): 120 frames
+#: were 55 % of the bytes of a change and their slider a third of plotly's drawing time; 80 still
+#: scrub every 6th of 500 steps.
+MAX_FRAMES = 80
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from .animation import build_animation, explanation_traces, momentum_key
+from .animation import MAX_FRAMES, build_animation, explanation_traces, momentum_key
 from .build import assemble
 from .series import Series
 from .style import DEFAULT_STYLE, FigureStyle, style_layout
@@ -24,7 +24,7 @@ LECTURE_LEGEND_BAND = 0.33
 
 def landscape_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                      view: View | None = None, grid: tuple | None = None, animate: bool = True,
-                     max_points: int = 1000, max_frames: int = 120, equal_aspect: bool = True,
+                     max_points: int = 1000, max_frames: int = MAX_FRAMES, equal_aspect: bool = True,
                      start_picker: int = 0) -> go.Figure:
     """Return the landscape with every series' path, start, optima, saddles and divergence marked.
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from .animation import StatePanel, StepMarks, build_animation, explanation_traces, momentum_key
+from .animation import MAX_FRAMES, StatePanel, StepMarks, build_animation, explanation_traces, momentum_key
 from .build import assemble
 from .curves import CurvePanel, coordinate_panel, distance_panel, loss_panel
 from .landscape import MAX_EQUAL_ASPECT, picker_trace
@@ -89,7 +89,7 @@ def state_line(style: FigureStyle) -> float:
 
 def playground_figure(landscape: Any, series: Sequence[Series], *, style: FigureStyle = DEFAULT_STYLE,
                       arrangement: Arrangement = "side", start_picker: int = 0, max_points: int = 1000,
-                      max_frames: int = 120) -> go.Figure:
+                      max_frames: int = MAX_FRAMES) -> go.Figure:
     """Return the map (or 1-D curve) with every path, the loss and a second curve against the step
     (2-D: the distance to the nearest optimum, or ‖∇f‖; 1-D: the iterate x), and the state panel.
 

@@ -163,7 +163,7 @@ def test_the_step_slider_moves_the_state_lines_and_the_curve_marks(page, app_ser
     page.wait_for_selector(CHART, timeout=CHART_TIMEOUT_MS)
     page.wait_for_selector(IDLE)
     page.wait_for_function("() => window.Plotly && document.querySelector('.js-plotly-plot')._transitionData")
-    early, late = page.evaluate(AT_FRAME, 10), page.evaluate(AT_FRAME, 100)
+    early, late = page.evaluate(AT_FRAME, 10), page.evaluate(AT_FRAME, 70)  # of 80 frames
     for shown in (early, late):
         step = int(shown["name"])
         assert shown["markX"] == [step] * 3, shown  # every optimizer's mark at the frame's step
