@@ -21,7 +21,8 @@ one 60 × 60 contour). Headless Chromium (Debian's ``/usr/bin/chromium``, driven
 Timestamps are taken inside the page (``performance.now()``): the key or mouse press (a capturing
 listener), every websocket message as the page's JavaScript gets it (a wrapper around
 ``WebSocket``), every ``Plotly.react`` call (a wrapper on ``window.Plotly``), tasks over 50 ms
-(long tasks), the first animation frame in which the chart's data differ, and the script-state
+(long tasks), the first animation frame in which the chart shows different data, visible and drawn
+at its box's size (Streamlit draws a new chart hidden at a default size first), and the script-state
 attribute of ``stApp``. When the server sent each message comes from its log (wall clock, put on
 the page's clock through ``performance.timeOrigin``): the browser's own stamps, even the DevTools
 protocol's ``webSocketFrameReceived``, were found to wait for the page's busy main thread. The messages are
@@ -160,7 +161,13 @@ INSTRUMENT_JS = r"""
   };
   const charts = () => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot'))
     .filter((gd) => gd._fullData && gd.querySelector('.main-svg'));
-  B.fingerprints = () => charts().map(fingerprint);
+  // Streamlit 1.67 draws a new chart twice: hidden, at a default size, then shown at its box's size.
+  // Until the second draw a chart is PENDING: what the user sees is not yet the new chart.
+  const PENDING = 'pending';
+  const shown = (gd) => getComputedStyle(gd).visibility !== 'hidden' && gd._fullLayout
+    && Math.abs(gd._fullLayout.width - gd.clientWidth) < 2
+    && Math.abs(gd._fullLayout.height - gd.clientHeight) < 2;
+  B.fingerprints = () => charts().map((gd) => (shown(gd) ? fingerprint(gd) : PENDING));
   const tick = () => {
     requestAnimationFrame(tick);
     if (!B.watching) return;
@@ -168,9 +175,11 @@ INSTRUMENT_JS = r"""
     const prints = B.fingerprints();
     B.prints = prints;
     if (B.idleAt === null && idle()) B.idleAt = now;  // a state the observer did not see change
-    if (B.firstChartAt === null && prints.length) B.firstChartAt = now;
+    if (B.firstChartAt === null && prints.length && prints[0] !== PENDING) B.firstChartAt = now;
     if (B.armed && B.base) {
-      if (B.changeAt === null && prints.length && prints[0] !== B.base[0]) B.changeAt = now;
+      if (B.changeAt === null && prints.length && prints[0] !== B.base[0] && prints[0] !== PENDING) {
+        B.changeAt = now;
+      }
     }
     if (B.doneAt === null) {
       const drawn = B.armed ? B.changeAt : B.firstChartAt;
