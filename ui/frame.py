@@ -85,6 +85,11 @@ def write_url(encoded: Mapping[str, str], lecture: bool) -> None:
 #: figure without a height of its own fills the height the page gives its container.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
                 "responsive": True}
+#: On a phone the mode bar stays on screen (there is no hover to reveal it), and its nine buttons covered
+#: the legend's first row at 390 px. It keeps the picture, the reset of the axes and Streamlit's full screen.
+PHONE_CHART_CONFIG = CHART_CONFIG | {"modeBarButtonsToRemove": [
+    "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d", "orbitRotation",
+    "tableRotation", "zoom3d", "pan3d", "resetCameraLastSave3d"]}
 
 
 @contextmanager
@@ -119,7 +124,8 @@ def chart(fig: Any, key: str, height: str | None = None, on_select: Any = "ignor
                 f"{box} [data-testid='stPlotlyChart'], {box} .js-plotly-plot, {box} .plot-container, "
                 f"{box} .svg-container "
                 f"{{ height: {height} !important; }}</style>")
-    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=CHART_CONFIG, on_select=on_select,
+    config = PHONE_CHART_CONFIG if on_a_phone() else CHART_CONFIG
+    st.plotly_chart(fig, key=key, width="stretch", theme=None, config=config, on_select=on_select,
                     selection_mode="points")
 
 

@@ -98,11 +98,24 @@ def test_the_landscape_is_the_largest_chart(browser, app_server, screenshot_dir,
         assert min(landscape["width"], landscape["height"]) >= 0.5 * min(width, height), landscape
         if width < 600:  # a phone: everything in one column, the curves below the map
             assert all(o["top"] > landscape["bottom"] for o in others), (landscape, others)
+            # where there is no hover, the mode bar stays on screen: it must not cover the legend
+            assert page.evaluate(LEGEND_UNDER_MODEBAR) == [], "the mode bar covers legend entries"
         else:
             assert all(o["left"] > landscape["right"] for o in others), (landscape, others)
         page.screenshot(path=str(screenshot_dir / f"playground_{width}x{height}.png"))
     finally:
         context.close()
+
+
+#: The legend entries whose box meets the chart's mode bar (the bar is in the page even while hidden).
+LEGEND_UNDER_MODEBAR = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const bar = gd.querySelector('.modebar').getBoundingClientRect();
+  return Array.from(gd.querySelectorAll('.legend .traces')).filter((entry) => {
+    const r = entry.getBoundingClientRect();
+    return r.left < bar.right && r.right > bar.left && r.top < bar.bottom && r.bottom > bar.top;
+  }).map((entry) => entry.textContent);
+}"""
 
 
 #: What a phone's browser says it is (the page arranges its figure in one column for it).
