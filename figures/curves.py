@@ -141,9 +141,8 @@ def loss_panel(landscape: Any, series: Sequence[Series], *, style: FigureStyle =
             bands.append(None if every.shape[1] == 1 else np.nanpercentile(every, BAND, axis=1))
         lines.append((np.asarray(trajectory.loss_steps), f))
     if best is not None:
-        gap_word = "f* − f" if maximize else "f − f*"
-        title, log = ("f − best found f* (log scale)" if found else f"{gap_word} (log scale)"), True
-        what = f"{gap_word} = %{{y:.4g}}"
+        title, log = f"{landscape.gap_name} (log scale)", True
+        what = f"{landscape.gap_name} = %{{y:.4g}}"
     else:
         finite = np.concatenate([y[np.isfinite(y)] for _, y in lines]) if lines else np.zeros(0)
         log = bool(finite.size) and bool(np.all(finite > 0)) and finite.max() / finite.min() > 1e3
@@ -179,8 +178,7 @@ def distance_panel(landscape: Any, series: Sequence[Series], *, style: FigureSty
         lines.append((np.asarray(s.trajectory.path_steps), np.maximum(np.where(np.isfinite(y), y, np.nan),
                                                                       GAP_FLOOR)))
     label = "distance" if len(optima) else "‖∇f‖"
-    nearest = "best found minimum" if getattr(landscape, "optima_found", False) else "optimum"
-    title = f"distance to {nearest} (log scale)" if len(optima) else "‖∇f‖ (log scale)"
+    title = f"distance to {landscape.optimum_name} (log scale)" if len(optima) else "‖∇f‖ (log scale)"
     return _panel(series, lines, title, True, f"{label} = %{{y:.4g}}", style, max_points)
 
 

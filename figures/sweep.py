@@ -27,21 +27,21 @@ REVERSED_SCALE = [[stop, colour] for (stop, _), (_, colour) in
                   zip(LANDSCAPE_COLORSCALE, LANDSCAPE_COLORSCALE[::-1], strict=True)]
 
 
-def metric_label(metric: str, maximize: bool = False, found: bool = False) -> str:
-    """The words for a sweep metric (``found``: the optima are a search's best found, not known)."""
-    gap = "f* − f" if maximize else "f − best found f*" if found else "f − f*"
-    nearest = "nearest best found minimum" if found else "nearest optimum"
+def metric_label(metric: str, landscape: Any | None = None) -> str:
+    """The words for a sweep metric on ``landscape`` (its names for the gap and the optimum)."""
+    gap = landscape.gap_name if landscape is not None else "f − f*"
+    nearest = landscape.optimum_name if landscape is not None else "optimum"
     return {"final_gap": f"{gap} after the last step", "mean_loss": "mean f over the run",
             "steps_to_tol": "steps to reach the tolerance",
-            "final_distance": f"distance to the {nearest}"}[metric]
+            "final_distance": f"distance to the nearest {nearest}"}[metric]
 
 
 def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, diverged: np.ndarray,
                  metric: str, *, style: FigureStyle = DEFAULT_STYLE, selected: tuple[int, ...] | None = None,
                  lr_marks: Sequence[tuple[float, str]] = (),
                  point_marks: Sequence[tuple[float, float, str]] = (),
-                 curve_marks: Sequence[tuple[np.ndarray, np.ndarray, str]] = (), maximize: bool = False,
-                 found: bool = False, axis_titles: Sequence[str] = (),
+                 curve_marks: Sequence[tuple[np.ndarray, np.ndarray, str]] = (), landscape: Any | None = None,
+                 axis_titles: Sequence[str] = (),
                  others: Sequence[tuple[str, str, np.ndarray, np.ndarray]] = (),
                  main_name: str | None = None) -> go.Figure:
     """Return the grid: a heatmap over ``axes[0]`` (x, the learning rate) × ``axes[1]`` (y), or a
@@ -57,12 +57,13 @@ def sweep_figure(axes: Sequence[tuple[str, np.ndarray]], values: np.ndarray, div
         others: on one axis, more optimizers' curves over the same learning rates:
             ``(name, colour, values, diverged)``; ``main_name`` names the first curve then.
         axis_titles: the axes' titles (default: their names).
+        landscape: what the sweep ran on, for its names of the gap and the optimum in the titles.
     """
     titles = list(axis_titles) or [name for name, _ in axes]
     shown = [_axis_numbers(values_) for _, values_ in axes]
     finite_values = values[np.isfinite(values)]
     log = metric in LOG_METRICS and finite_values.size > 0 and bool(np.all(finite_values > 0))
-    label = metric_label(metric, maximize, found)
+    label = metric_label(metric, landscape)
     layout = style_layout(style)
     layout["margin"] = layout["margin"] | {"t": 30}
     data: list[Trace] = []

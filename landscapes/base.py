@@ -84,6 +84,19 @@ class Landscape:
         return "best found" if self.optima_found else "known"
 
     @property
+    def gap_name(self) -> str:
+        """How text names the gap to the best value: f − f*, f* − f when maximizing, or
+        f − best found f* when f* is a numerical search's best."""
+        if self.goal == "maximize":
+            return "f* − f"
+        return "f − best found f*" if self.optima_found else "f − f*"
+
+    @property
+    def optimum_name(self) -> str:
+        """How text names the optimum a distance is measured to: "optimum" or "best found minimum"."""
+        return "best found minimum" if self.optima_found else "optimum"
+
+    @property
     def optima(self) -> tuple[Point, ...]:
         """The known optima for the natural task: minima when minimizing, maxima when maximizing."""
         return self.minima if self.goal == "minimize" else self.maxima

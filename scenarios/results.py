@@ -165,8 +165,11 @@ def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.Da
     """One row per slot: final point and loss, gap and distance to the optimum, steps to tolerance.
 
     The tolerance column is on the gap f − f* when the landscape's optimum is known, else on ‖∇f‖.
+    The gap and distance columns are named as the landscape names them (f* − f when maximizing, best
+    found for a typed function).
     """
-    criterion = "f − f*" if landscape.optimum_value() is not None else "‖∇f‖"
+    gap_name, distance_name = landscape.gap_name, f"distance to {landscape.optimum_name}"
+    criterion = gap_name if landscape.optimum_value() is not None else "‖∇f‖"
     rows = []
     for slot in runs:
         row: dict[str, object] = {"optimizer": slot.label}
@@ -182,13 +185,27 @@ def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.Da
         row.update({
             "final x": format_point(final_x),
             "final f": float(traj.final_loss[0]),
-            "f − f*": None if gap is None else float(gap[0]),
-            "distance to optimum": None if distance is None else float(distance),
+            gap_name: None if gap is None else float(gap[0]),
+            distance_name: None if distance is None else float(distance),
             f"steps to {criterion} ≤ {tolerance:g}": reached,
             "outcome": outcome(landscape, traj, tolerance),
         })
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The names :func:`results_table` gives the gap and distance columns on most landscapes; tables of
+#: several landscapes, stacked, use them for every landscape (see :func:`shared_column_names`).
+SHARED_GAP, SHARED_DISTANCE = "f − f*", "distance to optimum"
+
+
+def shared_column_names(table: pd.DataFrame, landscape) -> pd.DataFrame:
+    """``table`` (from :func:`results_table` on ``landscape``) with its gap and distance columns named
+    as on most landscapes, so that tables of several landscapes stack into the same columns."""
+    def shared(column: str) -> str:
+        return column.replace(landscape.gap_name, SHARED_GAP).replace(
+            f"distance to {landscape.optimum_name}", SHARED_DISTANCE)
+    return table.rename(columns=shared)
 
 
 def state_table(runs: Sequence[SlotRun], step: int) -> pd.DataFrame:

@@ -82,8 +82,11 @@ def test_the_charts_and_the_table_say_best_found() -> None:
     spec = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec), ensure_ascii=False)
     assert "best found minimum" in spec and "f − best found f*" in spec
     assert any("best found optima" in c.value for c in at.caption)
-    outcomes = at.dataframe[0].value["outcome"].tolist()
-    assert "converged" in outcomes
+    table = at.dataframe[0].value
+    assert "converged" in table["outcome"].tolist()
+    # the table's columns name what they measure to: the minima a search found, not known ones
+    assert {"f − best found f*", "distance to best found minimum"} <= set(table.columns)
+    assert not {"f − f*", "distance to optimum"} & set(table.columns)
 
 
 def test_a_run_below_the_best_found_minimum_is_reported_as_such() -> None:
@@ -105,6 +108,9 @@ def test_compare_draws_a_panel_of_your_function() -> None:
     assert at.text_input(key="cmp.custom.f").value == "abs(x) + y^2"
     table = at.dataframe[0].value
     assert set(table["landscape"]) == {"Rosenbrock", "Your f(x, y)"}
+    # the landscapes' rows share one gap column and one distance column, each filled for every row
+    assert table["f − f*"].notna().all() and table["distance to optimum"].notna().all()
+    assert not any("best found" in column for column in table.columns)
     # choosing the panel in the menu brings the box with the default function
     at = open_page(COMPARE)
     at.multiselect(key="cmp.landscapes").select(CUSTOM).run()

@@ -67,7 +67,7 @@ def _body(view: View) -> None:
     if not view.lecture:
         st.caption(f"Each optimizer is tuned the same way: {settings.budget} settings, a log grid over its "
                    "learning rate (and its momentum or β₁), each scored by its "
-                   f"{metric_label(objective)} ({settings.run.steps} steps)"
+                   f"{metric_label(objective, landscape)} ({settings.run.steps} steps)"
                    + (f", averaged over {settings.seeds} noise seeds" if noisy else "")
                    + ". Then the best setting of each races from the same start. Legends give the tuned "
                    "values.")
@@ -82,8 +82,7 @@ def _body(view: View) -> None:
         loss = np.asarray(entry.trajectory.loss, dtype=np.float64)
         gap = (best - loss if maximize else loss - best) if best is not None else loss
         curves.append((s.label, s.colour, gap))
-    gap = "f* − f" if maximize else "f − best found f*" if landscape.optima_found else "f − f*"
-    y_title = (gap if best is not None else "f") + " (log scale)"
+    y_title = (landscape.gap_name if best is not None else "f") + " (log scale)"
     left, right = st.columns([3, 2], gap="medium")
     with left:
         chart(race_figure(curves, y_title=y_title, style=replace(style, height=None)), "rc.curves",
@@ -99,7 +98,7 @@ def _body(view: View) -> None:
     for label, entry in zip(labels, entries, strict=True):
         final = np.asarray(entry.trajectory.final_loss, dtype=np.float64)
         final_f = "final f (mean over seeds)" if noisy else "final f"
-        rows.append({"optimizer": label, f"tuning score ({metric_label(objective, maximize)})":
+        rows.append({"optimizer": label, f"tuning score ({metric_label(objective, landscape)})":
                      format_quantity(entry.tuned.score), final_f: format_quantity(float(np.mean(final))),
                      "diverged": "yes" if entry.trajectory.diverged.any() else "no"})
     st.subheader("Results")

@@ -118,7 +118,6 @@ def _body(view: View) -> None:
     marks, points, curves = _theory(settings, landscape, axes)
     second = second_axis(settings.optimizer) if len(grid.axes) == 2 else None
     titles = ["lr"] + ([second.name if second.kind != "pair" else "β₁"] if second else [])
-    maximize = getattr(landscape, "goal", "minimize") == "maximize"
     others, main_name = [], None
     if len(grid.axes) == 1 and settings.others:
         main_name = OPTIMIZERS[settings.optimizer].title
@@ -132,7 +131,7 @@ def _body(view: View) -> None:
                 others.append((OPTIMIZERS[name].title, colour, other.values, other.diverged))
     figure = sweep_figure(grid.axes, grid.values, grid.diverged, metric, style=replace(style, height=None),
                           selected=cell, lr_marks=marks, point_marks=points, curve_marks=curves,
-                          maximize=maximize, found=landscape.optima_found, others=others, main_name=main_name,
+                          landscape=landscape, others=others, main_name=main_name,
                           axis_titles=titles)
     chart(figure, GRID_CHART, height="min(560px, 80vw)", on_select="rerun")
     total, diverged = grid.diverged.size, int(grid.diverged.sum())
@@ -144,7 +143,7 @@ def _body(view: View) -> None:
     else:
         best = np.unravel_index(int(np.argmin(np.where(finite, grid.values, np.inf))), grid.values.shape)
         named = dict(zip(axes, titles, strict=True))
-        summary += (f" Best cell: {metric_label(metric, maximize, landscape.optima_found)} = "
+        summary += (f" Best cell: {metric_label(metric, landscape)} = "
                     f"{format_quantity(float(grid.values[best]))} at " + ", ".join(
                         f"{named[name]} = {format_quantity(_first(v))}"
                         for name, v in grid.settings(*best).items() if name in axes) + ".")
@@ -156,7 +155,7 @@ def _body(view: View) -> None:
     chart(landscape_figure(landscape, series, style=replace(style, height=None), animate=False), "sw.path",
           height="min(480px, 80vw)")
     value = grid.values[cell]
-    st.caption(f"{label}: {metric_label(metric, maximize, landscape.optima_found)} = "
+    st.caption(f"{label}: {metric_label(metric, landscape)} = "
                + ("diverged" if grid.diverged[cell] else format_quantity(float(value))) + ".")
     if not view.lecture:
         st.info("**Try this.** On the quadratic, sweep SGD's learning rate alone (second axis off): the "
