@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from landscapes import get_landscape
@@ -73,6 +75,19 @@ def test_the_saddle_preset_shows_its_huge_negative_values_in_full() -> None:
     assert any(text.startswith("-") for text in shown["final f"])
     assert all(len(text) <= 10 for text in shown["final f"])
     assert "None" not in shown.to_string()
+
+
+def test_the_playground_table_says_how_each_run_ended_first_under_short_headers() -> None:
+    """At 1280 px the outcome was the last column, cut off ("local maximum, 18.26 below the bes"):
+    it now follows the optimizer, and the long headers are short, with the full wording as help."""
+    at = open_app({"landscape": "sin_minus_square"})
+    table = at.dataframe[0]
+    assert list(table.value.columns[:2]) == ["optimizer", "outcome"]
+    assert table.value["outcome"][0] == "local maximum, 18.26 below the best"
+    config = json.loads(table.proto.columns)
+    assert config["f* − f"]["help"].startswith("How far the final f is below the best known maximum")
+    assert config["distance to optimum"]["label"] == "‖x − x*‖"
+    assert config["steps to f* − f ≤ 1e-06"]["label"] == "steps to ε"
 
 
 def test_the_step_table_formats_state_and_keeps_the_step_a_number() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from figures import Panel, loss_figure, small_multiples, styled_series
 from scenarios.pages import COMPARE, Comparison
-from scenarios.results import SlotRun, display_table, results_table, trajectories_csv
+from scenarios.results import SHARED_GAP, SlotRun, results_table, shared_column_names, trajectories_csv
 from scenarios.settings import CUSTOM, slot_labels, with_landscape
 from scenarios.values import format_number
 
@@ -18,6 +18,7 @@ from .cache import slot_runs
 from .controls import declared_controls, list_emptied, selector_params
 from .frame import chart, exports, on_a_phone
 from .page import View, run_page
+from .results import show_results
 from .sidebar import optimizer_menu, run_options, slot_controls, slots_of, slots_section
 
 #: Compare's tolerance for "steps to reach" in its results table.
@@ -32,8 +33,6 @@ AXES_NOTE = "Both axes of a map have the same scale, so a narrow valley looks na
 DIVERGENCE_NOTE = ("✕ ends a run that diverged: at its last finite point, or, when that point lies outside "
                    "the panel, where the path leaves the panel for good; hover over ✕ for the step it "
                    "diverged at and its last finite point.")
-#: The results table's row height in px (Streamlit's dataframe rows and header are 35 px).
-TABLE_ROW_PX = 35
 
 
 def _grid(panels: list[Panel], view: View) -> object:
@@ -44,29 +43,11 @@ def _grid(panels: list[Panel], view: View) -> object:
 
 
 def _results(table: pd.DataFrame) -> None:
-    """The results table: every row without inner scrolling, how each run ended right after its name.
-
-    So that it fits a laptop's page without scrolling sideways, the long headers get short labels (the
-    full wording is their help), and the final f is left out where every row has its gap f − f*: the
-    gap is what compares across landscapes, and the learning-rate panels' titles give f.
-    """
-    first = [c for c in ("landscape", "optimizer", "outcome") if c in table.columns]
-    table = table[first + [c for c in table.columns if c not in first]]
-    if "f − f*" in table.columns and table["f − f*"].notna().all():
+    """The results table, without the final f where every row has its gap f − f*: the gap is what
+    compares across landscapes, and the learning-rate panels' titles give f."""
+    if SHARED_GAP in table.columns and table[SHARED_GAP].notna().all():
         table = table.drop(columns="final f")
-    config = {
-        "f − f*": st.column_config.Column(
-            help="How far the final f is from the best known value f* (0 at the global optimum)."),
-        "distance to optimum": st.column_config.Column(
-            "‖x − x*‖", help="Distance from the final point to the nearest known optimum."),
-    }
-    steps = [c for c in table.columns if c.startswith("steps to ")]
-    for column in steps:  # "steps to f − f* ≤ 1e-06"; landscapes without a known optimum use ‖∇f‖
-        reached = column.removeprefix("steps to ")
-        label = "steps to ε" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
-        config[column] = st.column_config.Column(label, help=f"The first step where {reached} (— if never).")
-    st.dataframe(display_table(table), hide_index=True, width="stretch", column_config=config,
-                 height=TABLE_ROW_PX * (len(table) + 1) + 3)
+    show_results(table)
 
 
 def _sidebar(settings: Comparison) -> None:
@@ -103,7 +84,7 @@ def _landscape_panels(settings: Comparison) -> tuple[list[Panel], list[SlotRun],
         series = styled_series([(r.label, r.trajectory) for r in drawn], [r.choice.colour for r in drawn])
         panels.append(Panel(landscape.title, landscape, tuple(series)))
         all_runs.extend(replace(r, label=f"{r.label} · {landscape.title}") for r in runs)
-        table = results_table(landscape, runs, TOLERANCE)
+        table = shared_column_names(results_table(landscape, runs, TOLERANCE), landscape)
         table.insert(0, "landscape", landscape.title)
         tables.append(table)
     return panels, all_runs, tables

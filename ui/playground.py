@@ -13,13 +13,14 @@ import streamlit as st
 from figures import playground_figure, standalone_html, styled_series, surface_figure
 from scenarios.fields import declarations
 from scenarios.pages import PLAYGROUND, Playground
-from scenarios.results import SlotRun, display_table, results_table, state_table, trajectories_csv
+from scenarios.results import SlotRun, results_table, state_table, trajectories_csv
 from scenarios.settings import OptimizerChoice, RunSettings, slot_labels
 
 from .cache import slot_runs
 from .controls import declared_controls
 from .frame import chart, folded, on_a_phone
 from .page import View, run_page
+from .results import show_results
 from .sidebar import run_options, slots_section
 from .state import push_state
 
@@ -114,8 +115,8 @@ def _figure_caption(landscape: Any, picking: bool) -> str:
     where = ("the contour of f (log-spaced shading)" if landscape.log_scale and landscape.dim == 2 else
              "the contour of f" if landscape.dim == 2 else "the curve f(x)")
     known = "best found" if landscape.optima_found else "known"  # a typed function's are searched for
-    gap = (f"the gap f − f* to the {known} value (log scale)" if landscape.optimum_value() is not None
-           else "f")
+    gap = (f"the gap {landscape.gap_name}" + ("" if landscape.optima_found else " to the known best value f*")
+           + " (log scale)" if landscape.optimum_value() is not None else "f")
     second = ("the iterate x" if landscape.dim == 1 else f"the distance to the nearest {known} optimum"
               if landscape.optima else "the gradient norm ‖∇f‖")
     toward = (f" toward the {known} optima (★)" if landscape.optima else
@@ -175,10 +176,10 @@ def _body(view: View) -> None:
         st.caption("The same landscape as a surface, with the paths drawn on it; drag to rotate.")
 
     st.subheader("Results")
-    st.dataframe(display_table(results_table(landscape, runs, settings.tolerance)), hide_index=True,
-                 width="stretch")
-    st.caption("Per optimizer: final point and value, how far from the optimum, the first step within "
-               "the tolerance, and whether it diverged.")
+    show_results(results_table(landscape, runs, settings.tolerance))
+    st.caption(f"Per optimizer: how its run ended, its final point and value, how far from the "
+               f"{landscape.optimum_name} and the first step within the tolerance (a header's tooltip says "
+               "what it measures).")
 
     with folded("Inspect one step: position, gradient, update and optimizer state", INSPECT) as shown:
         if shown:

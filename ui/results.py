@@ -1,0 +1,44 @@
+"""The results table as a page shows it (Playground, Compare)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scenarios.results import display_table
+
+#: The height of one row of ``st.dataframe`` in px: the table is as tall as its rows.
+TABLE_ROW_PX = 35
+#: What each way of naming the gap means (``Landscape.gap_name``).
+GAP_HELP = {
+    "f − f*": "How far the final f is from the best known value f* (0 at the global optimum). Where the "
+              "table stacks several landscapes: f* − f on a maximized one, and on your own function f* "
+              "is the lowest minimum a search found.",
+    "f* − f": "How far the final f is below the best known maximum f* (0 at the global maximum).",
+    "f − best found f*": "How far the final f is from the lowest minimum a search of your function found "
+                         "(negative: the run went below every minimum found).",
+}
+
+
+def show_results(table: pd.DataFrame) -> None:
+    """Every row without inner scrolling, and how each run ended right after its name.
+
+    So that the table fits a laptop's page without scrolling sideways, the long headers get short
+    labels; the full wording is their help.
+    """
+    first = [c for c in ("landscape", "optimizer", "outcome") if c in table.columns]
+    table = table[first + [c for c in table.columns if c not in first]]
+    config = {column: st.column_config.Column(help=words) for column, words in GAP_HELP.items()
+              if column in table.columns}
+    for column in table.columns:
+        if column.startswith("distance to "):
+            nearest = column.removeprefix("distance to ")
+            config[column] = st.column_config.Column(
+                "‖x − x*‖", help=f"Distance from the final point to the nearest {nearest}.")
+    steps = [c for c in table.columns if c.startswith("steps to ")]
+    for column in steps:  # "steps to f − f* ≤ 1e-06"; landscapes without a known optimum use ‖∇f‖
+        reached = column.removeprefix("steps to ")
+        label = "steps to ε" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
+        config[column] = st.column_config.Column(label, help=f"The first step where {reached} (— if never).")
+    st.dataframe(display_table(table), hide_index=True, width="stretch", column_config=config,
+                 height=TABLE_ROW_PX * (len(table) + 1) + 3)
