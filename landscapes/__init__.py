@@ -14,8 +14,8 @@ from .registry import LANDSCAPES, get_landscape
 
 def custom(text: str, window: Any = None, start: Any = None) -> Any:
     """A landscape from a formula in x (and y), e.g. ``custom("(1-x)^2 + 100*(y-x^2)^2")``: see
-    :mod:`landscapes.custom` (SymPy is imported only when this is called)."""
-    from .custom import custom as build
+    :mod:`landscapes.formula` (SymPy is imported only when this is called)."""
+    from .formula import custom as build
 
     return build(text, window, start)
 

@@ -38,7 +38,7 @@ class HyperParam:
     bound each number.
     ``kind="range"`` is a pair of floats ``(low, high)`` with low < high, each within ``low``/``high``
     (a view window). ``kind="formula"`` is the text of a function of x (and y), checked by
-    :func:`landscapes.custom.compile_formula` (never evaluated as Python).
+    :func:`landscapes.formula.compile_formula` (never evaluated as Python).
     ``kind="choice"`` takes one of ``choices`` (e.g. the inner optimizer of Lookahead); ``labels``
     then gives each choice's display name, when it differs from the choice itself.
 

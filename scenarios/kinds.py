@@ -223,13 +223,13 @@ class RangeKind(PairKind):
 class FormulaKind(_Text):
     """The text of a function of x (and y), in a link and in one text box.
 
-    Checked by :func:`landscapes.custom.compile_formula`: parsed with :mod:`ast` against a whitelist,
+    Checked by :func:`landscapes.formula.compile_formula`: parsed with :mod:`ast` against a whitelist,
     never evaluated. A box whose text cannot be used keeps the last good function (the page says why
     next to it, pointing at the problem).
     """
 
     def parse(self, param: HyperParam, text: str) -> str:
-        from landscapes.custom import ExpressionError, compile_formula  # SymPy only when a formula is used
+        from landscapes.formula import ExpressionError, compile_formula  # SymPy only when a formula is used
 
         try:
             return compile_formula(text).text

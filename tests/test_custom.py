@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from landscapes import get_landscape
-from landscapes.custom import MAX_CHARS, ExpressionError, compile_formula, custom, parse
+from landscapes.formula import MAX_CHARS, ExpressionError, compile_formula, custom, parse
 from optimizers import run
 
 #: Texts that must be refused, each with a word its message must contain.
@@ -45,6 +45,18 @@ HOSTILE = [
 # that here, so the guards below see only what parsing a text does.
 for _warm in ("x**2 + 3*y**2 + sin(x)*exp(-y)", "sqrt(abs(x)) + log(1 + x^2) - x^-2 + 2**0.5 + tanh(y)"):
     custom(_warm).value_and_grad(np.ones((2, 2)))
+
+
+def test_landscapes_custom_stays_callable_in_a_notebook() -> None:
+    """``landscapes.custom`` is a function; its module was once named ``landscapes.custom`` too, and
+    importing it (the first call does) replaced the function: the second call raised "'module' object
+    is not callable"."""
+    import landscapes
+
+    first = landscapes.custom("x^2")
+    second = landscapes.custom("x^2 + y^2")
+    assert callable(landscapes.custom) and first.dim == 1 and second.dim == 2
+
 
 
 def _refuse(*args, **kwargs):
