@@ -194,13 +194,31 @@ def parse(text: str) -> tuple[Any, tuple[Any, ...]]:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         offset = error.offset if error.offset and error.offset > 0 else len(source)
-        raise ExpressionError(f"not a formula: {error.msg}", origin[min(offset, len(origin)) - 1]) from None
+        raise ExpressionError(_syntax_words(error.msg, source, offset),
+                              origin[min(offset, len(origin)) - 1]) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the function is too deeply nested") from None
     symbols = {name: sp.Symbol(name, real=True) for name in VARIABLES}
     expression = _Builder(symbols, origin).build(tree.body)
     used = tuple(symbols[name] for name in VARIABLES if symbols[name] in expression.free_symbols)
     return expression, used
+
+
+def _syntax_words(message: str, source: str, offset: int) -> str:
+    """What Python's parser found wrong (``message`` at the 1-based ``offset`` of ``source``), in the
+    words of someone typing a formula, not of a Python programmer ("invalid decimal literal")."""
+    if "never closed" in message:
+        return "not a formula: a '(' is never closed"
+    if "decimal literal" in message:
+        return "not a formula: a number runs into a name; put * between them, as in 3*y"
+    before = source[:offset - 1].rstrip()
+    here = source[offset - 1:offset]
+    rest = source[offset - 1:].strip()
+    if not rest or all(char in "+-*/" for char in rest):  # the parser points at the last operator
+        return "not a formula: it ends too early; a value is missing at the end"
+    if before and (before[-1].isalnum() or before[-1] in "._)") and (here.isalnum() or here in "._("):
+        return "not a formula: two values side by side; put an operator between them, as in x*y"
+    return "not a formula: an operator or a value is missing or one too many here"
 
 
 @dataclass(frozen=True)
