@@ -87,7 +87,8 @@ def test_the_playground_table_says_how_each_run_ended_first_under_short_headers(
     config = json.loads(table.proto.columns)
     assert config["f* − f"]["help"].startswith("How far the final f is below the best known maximum")
     assert config["distance to optimum"]["label"] == "‖x − x*‖"
-    assert config["steps to f* − f ≤ 1e-06"]["label"] == "steps to ε"
+    assert config["steps to f* − f ≤ 1e-06"]["label"] == "steps"
+    assert config["steps to f* − f ≤ 1e-06"]["help"] == "The first step where f* − f ≤ 1e-06 (— if never)."
 
 
 def test_the_step_table_formats_state_and_keeps_the_step_a_number() -> None:

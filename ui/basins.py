@@ -128,7 +128,9 @@ def _body(view: View) -> None:
     for column in shown.columns[1:-1]:
         shown[column] = [f"{100 * v:.1f} %" for v in table[column]]
     shown["median steps"] = [format_quantity(v) for v in table["median steps"]]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={  # fits a 1280 px page
+        "median steps": st.column_config.Column(
+            "steps", help="The median number of steps the starts that reached an optimum took to reach it.")})
     if not view.lecture:
         st.info("**Try this.** On Himmelblau, compare the first two maps: plain gradient descent splits "
                 "the window into four clean regions, one per minimum; with momentum (μ = 0.9) the heavy "

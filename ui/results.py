@@ -38,7 +38,7 @@ def show_results(table: pd.DataFrame) -> None:
     steps = [c for c in table.columns if c.startswith("steps to ")]
     for column in steps:  # "steps to f − f* ≤ 1e-06"; landscapes without a known optimum use ‖∇f‖
         reached = column.removeprefix("steps to ")
-        label = "steps to ε" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
+        label = "steps" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
         config[column] = st.column_config.Column(label, help=f"The first step where {reached} (— if never).")
     st.dataframe(display_table(table), hide_index=True, width="stretch", column_config=config,
                  height=TABLE_ROW_PX * (len(table) + 1) + 3)

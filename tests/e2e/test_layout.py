@@ -78,6 +78,28 @@ def test_embedded_slide_fits_its_iframe(browser, app_server, screenshot_dir) -> 
         context.close()
 
 
+#: Per table on the page: how much wider its content is than the table (0: nothing hides sideways).
+TABLE_OVERFLOW = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller'))
+  .map((scroller) => scroller.scrollWidth - scroller.clientWidth)"""
+
+
+@pytest.mark.parametrize("path", ["/?landscape=sin_minus_square", "/basins", "/landscape"])
+def test_results_tables_fit_a_1280_px_page(browser, app_server, path: str) -> None:
+    """At 1280×720 these tables' last columns were cut off: the Playground's outcome ("local maximum,
+    18.26 below the bes"), Basins' "median steps", the real landscape's "trained 300 steps"."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_server.url}{path}")
+        page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller', timeout=CHART_TIMEOUT_MS)
+        page.wait_for_selector(IDLE)
+        page.wait_for_timeout(800)
+        overflow = page.evaluate(TABLE_OVERFLOW)
+        assert overflow and all(px <= 1 for px in overflow), overflow
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width, height", [(1400, 900), (1920, 1080), (1280, 720), (390, 844)])
 def test_the_landscape_is_the_largest_chart(browser, app_server, screenshot_dir, width: int,
                                             height: int) -> None:
