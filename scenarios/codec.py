@@ -32,9 +32,16 @@ class Decoded:
 
 
 def decode(page: Page, query: Mapping[str, Any], default: Any = None) -> Decoded:
-    """``page``'s settings from URL parameters; every problem becomes a notice, never an error."""
+    """``page``'s settings from URL parameters; every problem becomes a notice, never an error.
+
+    The link is read twice: a page may derive one setting from another as it is built (Compare: a
+    panel of your own function makes the run's landscape yours), and the keys that only the derived
+    setting has (``f``, the window) are read on the second pass, against the first pass's settings.
+    Keys the link does not hold keep the first pass's values, so for most links both passes agree.
+    """
+    first = decode_fields(Reader(query), default if default is not None else page.default())
     reader = Reader(query)
-    settings = decode_fields(reader, default if default is not None else page.default())
+    settings = decode_fields(reader, first)
     return Decoded(settings, reader.finish())
 
 

@@ -103,6 +103,21 @@ def test_a_run_below_the_best_found_minimum_is_reported_as_such() -> None:
     assert distance_panel(landscape, series).y_title.startswith("distance to best found minimum")
 
 
+def test_a_compare_link_with_your_function_needs_no_landscape_key() -> None:
+    """Written by hand: the panel list names your function and ``f`` gives it. ``f`` was ignored
+    ("unknown link parameter") unless the link also said ``landscape=custom``."""
+    decoded = decode(COMPARE, {"landscapes": "rosenbrock,custom", "f": "sin(x)*cos(y)", "xrange": "-4,4"})
+    assert decoded.notices == []
+    params = dict(decoded.settings.run.landscape_params)
+    assert decoded.settings.run.landscape == CUSTOM and params["f"] == "sin(x)*cos(y)"
+    assert tuple(params["xrange"]) == (-4.0, 4.0)
+    # the link the page writes says it in full, and reads back to the same settings
+    written = encode(COMPARE, decoded.settings)
+    assert written["landscape"] == CUSTOM and decode(COMPARE, written).settings == decoded.settings
+    # the Playground derives nothing: there ``f`` without ``landscape=custom`` is still refused
+    assert any("`f`" in notice for notice in decode(PLAYGROUND, {"f": "x^2"}).notices)
+
+
 def test_compare_draws_a_panel_of_your_function() -> None:
     at = open_page(COMPARE, {"landscapes": "rosenbrock,custom", "landscape": "custom", "f": "abs(x) + y^2"})
     assert at.text_input(key="cmp.custom.f").value == "abs(x) + y^2"
