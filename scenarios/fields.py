@@ -230,7 +230,7 @@ class Selector:
     ``prefix.group_key + name.parameter``. Choosing another item starts from that item's defaults and
     resets the attributes in ``resets`` (a new landscape brings its own start). ``formula_of(name,
     params)`` is LaTeX a control may show under the item's parameters, one formula per line ("" for
-    none).
+    none), and ``note_of(name, params)`` a sentence it shows below them ("" for none).
     """
 
     param: HyperParam
@@ -240,6 +240,7 @@ class Selector:
     invalid: str
     resets: tuple[str, ...] = ()
     formula_of: Callable[[str, ParamValues], str] = lambda name, params: ""
+    note_of: Callable[[str, ParamValues], str] = lambda name, params: ""
 
     @property
     def key(self) -> str:

@@ -196,6 +196,27 @@ def _landscape_formula(name: str, params: ParamValues) -> str:
     return "\n".join((f"f = {landscape.formula}", *landscape.partials_latex))
 
 
+#: Minima named at most in the note that some lie outside the window.
+NOTED_MINIMA = 3
+
+
+def _landscape_note(name: str, params: ParamValues) -> str:
+    """For your own function: the minima the search found outside the window, which no chart shows."""
+    if name != CUSTOM:
+        return ""
+    landscape = landscape_named(name, params)
+    outside = [point for point in landscape.minima
+               if not all(lo <= v <= hi for v, (lo, hi) in zip(point, landscape.bounds, strict=True))]
+    if not outside:
+        return ""
+    shown = "; ".join(f"x = {point[0]:.4g}" if len(point) == 1 else
+                      "(" + ", ".join(f"{float(v):.4g}" for v in point) + ")"
+                      for point in outside[:NOTED_MINIMA])
+    more = f" and {len(outside) - NOTED_MINIMA} more" if len(outside) > NOTED_MINIMA else ""
+    return (f"The search found {'a minimum' if len(outside) == 1 else 'minima'} outside this window: "
+            f"{shown}{more}. Widen the window to see {'it' if len(outside) == 1 else 'them'}.")
+
+
 LANDSCAPE = Selector(
     HyperParam("landscape", "rosenbrock",
                "The function the optimizers minimize (or maximize, for 25 sin x − x²); the last choice "
@@ -203,7 +224,8 @@ LANDSCAPE = Selector(
                kind="choice", choices=(*LANDSCAPES, CUSTOM), label="Landscape",
                labels=(*(f"{ls.title} ({ls.dim}-D)" for ls in LANDSCAPES.values()), "Your own function")),
     params_attr="landscape_params", params_of=lambda name: LANDSCAPE_PARAMS.get(name, ()), group_key="",
-    invalid="there is no such landscape", resets=("start",), formula_of=_landscape_formula)
+    invalid="there is no such landscape", resets=("start",), formula_of=_landscape_formula,
+    note_of=_landscape_note)
 SCHEDULE = Selector(
     HyperParam("schedule", "constant",
                "Multiplies every optimizer's lr at each step (torch.optim.lr_scheduler names).",

@@ -103,6 +103,18 @@ def test_a_run_below_the_best_found_minimum_is_reported_as_such() -> None:
     assert distance_panel(landscape, series).y_title.startswith("distance to best found minimum")
 
 
+def test_minima_outside_the_window_are_named_under_the_box() -> None:
+    """The search looks beyond the window; a minimum it finds there is in no chart, so the sidebar says
+    where it is. The default function's minima are inside: nothing is said."""
+    far = open_page(PLAYGROUND, {"landscape": "custom", "f": "(x-10)^2 + (y-10)^2"})
+    notes = [i.value for i in far.sidebar.info]
+    assert any("outside this window: (10, 10)" in note for note in notes), notes
+    near = open_page(PLAYGROUND, {"landscape": "custom"})
+    assert not any("outside this window" in i.value for i in near.sidebar.info)
+    one_d = open_page(PLAYGROUND, {"landscape": "custom", "f": "(x-5)^2"})
+    assert any("outside this window: x = 5." in i.value for i in one_d.sidebar.info)
+
+
 def test_a_compare_link_with_your_function_needs_no_landscape_key() -> None:
     """Written by hand: the panel list names your function and ``f`` gives it. ``f`` was ignored
     ("unknown link parameter") unless the link also said ``landscape=custom``."""

@@ -198,9 +198,13 @@ def _chosen_params(selector: Selector, attr: str, prefix: str, settings: Any) ->
     name = getattr(settings, attr)
     for item in selector.params_of(name):
         param_control(item, selector.widget_key(prefix, name, item))
-    formula = selector.formula_of(name, getattr(settings, selector.params_attr))
+    params = getattr(settings, selector.params_attr)
+    formula = selector.formula_of(name, params)
     if formula:  # inline math, which KaTeX breaks after + and = to fit the sidebar
         st.markdown("\n\n".join(f"${line}$" for line in formula.split("\n")))
+    note = selector.note_of(name, params)
+    if note:
+        st.info(note)
 
 
 def _start(start: StartPoint, attr: str, prefix: str, settings: Any) -> None:
