@@ -53,7 +53,7 @@ def optimum_name(landscape: Any) -> str:
     minimum" where a search found them (a typed function), else "optimum"."""
     if getattr(landscape, "goal", "minimize") == "maximize":
         return "maximum"
-    return "best found minimum" if getattr(landscape, "optima_found", False) else "optimum"
+    return getattr(landscape, "optimum_name", "optimum")  # Landscape.optimum_name: "best found minimum"
 
 
 class Legend:

@@ -161,6 +161,11 @@ def outcome(landscape, trajectory: Trajectory, tolerance: float) -> str:
     return f"stopped after {trajectory.steps} steps"
 
 
+def distance_column(landscape) -> str:
+    """The results table's column of distances to the nearest optimum, named as the landscape names it."""
+    return f"distance to {landscape.optimum_name}"
+
+
 def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.DataFrame:
     """One row per slot: final point and loss, gap and distance to the optimum, steps to tolerance.
 
@@ -168,7 +173,7 @@ def results_table(landscape, runs: Sequence[SlotRun], tolerance: float) -> pd.Da
     The gap and distance columns are named as the landscape names them (f* − f when maximizing, best
     found for a typed function).
     """
-    gap_name, distance_name = landscape.gap_name, f"distance to {landscape.optimum_name}"
+    gap_name, distance_name = landscape.gap_name, distance_column(landscape)
     criterion = gap_name if landscape.optimum_value() is not None else "‖∇f‖"
     rows = []
     for slot in runs:
@@ -202,10 +207,8 @@ SHARED_GAP, SHARED_DISTANCE = "f − f*", "distance to optimum"
 def shared_column_names(table: pd.DataFrame, landscape) -> pd.DataFrame:
     """``table`` (from :func:`results_table` on ``landscape``) with its gap and distance columns named
     as on most landscapes, so that tables of several landscapes stack into the same columns."""
-    def shared(column: str) -> str:
-        return column.replace(landscape.gap_name, SHARED_GAP).replace(
-            f"distance to {landscape.optimum_name}", SHARED_DISTANCE)
-    return table.rename(columns=shared)
+    gap, distance = landscape.gap_name, distance_column(landscape)
+    return table.rename(columns=lambda name: name.replace(gap, SHARED_GAP).replace(distance, SHARED_DISTANCE))
 
 
 def state_table(runs: Sequence[SlotRun], step: int) -> pd.DataFrame:
