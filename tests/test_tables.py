@@ -91,6 +91,23 @@ def test_the_playground_table_says_how_each_run_ended_first_under_short_headers(
     assert config["steps to f* − f ≤ 1e-06"]["help"] == "The first step where f* − f ≤ 1e-06 (— if never)."
 
 
+def test_on_a_phone_each_run_is_a_paragraph_that_wraps_not_a_table_cut_at_the_edge() -> None:
+    """At 390 px the results table scrolled sideways and its edge cut numbers ("0.072" for 0.07244)."""
+    from unittest import mock
+
+    query = {"landscape": "saddle", "steps": "150", "o1.lr": "0.01", "o2.lr": "0.01", "o3.lr": "0.01"}
+    table = open_app(query).dataframe[0].value
+    with mock.patch("ui.results.on_a_phone", return_value=True):
+        at = open_app(query)
+    assert not at.exception and not at.dataframe
+    texts = [m.value for m in at.markdown]
+    for row in range(len(table)):
+        paragraph = next(t for t in texts if t.startswith(f"**{table['optimizer'][row]}**"))
+        assert f" — {table['outcome'][row]}" in paragraph
+        for column in ("final x", "final f"):  # every number in full, with its sign
+            assert f"{column} {table[column][row]}".replace(" ", "\u00a0") in paragraph
+
+
 def test_the_step_table_formats_state_and_keeps_the_step_a_number() -> None:
     _, runs = _table("quadratic", [OptimizerChoice.of("adam", lr=0.1)], steps=20)
     table = state_table(runs, 5)

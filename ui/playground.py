@@ -178,8 +178,8 @@ def _body(view: View) -> None:
     st.subheader("Results")
     show_results(results_table(landscape, runs, settings.tolerance))
     st.caption(f"Per optimizer: how its run ended, its final point and value, how far from the "
-               f"{landscape.optimum_name} and the first step within the tolerance (a header's tooltip says "
-               "what it measures).")
+               f"{landscape.optimum_name} and the first step within the tolerance"
+               + ("." if on_a_phone() else " (a header's tooltip says what it measures)."))
 
     with folded("Inspect one step: position, gradient, update and optimizer state", INSPECT) as shown:
         if shown:

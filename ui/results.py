@@ -1,4 +1,5 @@
-"""The results table as a page shows it (Playground, Compare)."""
+"""The results table as a page shows it (Playground, Compare): a table, or on a phone one short
+paragraph per run."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from scenarios.results import display_table
+
+from .frame import on_a_phone
 
 #: The height of one row of ``st.dataframe`` in px: the table is as tall as its rows.
 TABLE_ROW_PX = 35
@@ -40,5 +43,26 @@ def show_results(table: pd.DataFrame) -> None:
         reached = column.removeprefix("steps to ")
         label = "steps" if len(steps) == 1 else f"steps, {reached.split(' ≤ ')[0]}"
         config[column] = st.column_config.Column(label, help=f"The first step where {reached} (— if never).")
+    if on_a_phone():
+        _paragraphs(display_table(table), {column: c.get("label") or column for column, c in config.items()})
+        return
     st.dataframe(display_table(table), hide_index=True, width="stretch", column_config=config,
                  height=TABLE_ROW_PX * (len(table) + 1) + 3)
+
+
+def _paragraphs(shown: pd.DataFrame, labels: dict[str, str]) -> None:
+    """One paragraph per run, which wraps to the screen's width: on a phone the table scrolled
+    sideways, and its edge cut numbers in the middle ("0.072" for 0.07244)."""
+    named = [c for c in ("landscape", "optimizer") if c in shown.columns]
+    for _, row in shown.iterrows():
+        head = " · ".join(str(row[c]) for c in named)
+        outcome = f" — {row['outcome']}" if "outcome" in shown.columns else ""
+        # a name and its value break only after the value (no "‖x −" at one line's end, "x*‖" the next)
+        rest = " · ".join(f"{labels.get(c, c)} {row[c]}".replace(" ", "\u00a0") for c in shown.columns
+                          if c not in (*named, "outcome"))
+        st.markdown(f"**{_escaped(head)}**{_escaped(outcome)}  \n{_escaped(rest)}")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with the stars of f* and x* shown as stars, not read as emphasis by Markdown."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
